@@ -1,0 +1,61 @@
+# Proctor: `make run` starts the demo, `make test` runs the tests. Both
+# install the system packages they need first (Debian/Ubuntu, see README).
+GO       ?= go
+BIN      ?= bin
+export LANG := C.UTF-8
+export LC_ALL := C.UTF-8
+
+DEB_PACKAGES := pkg-config libavcodec-dev libavformat-dev libavutil-dev libswscale-dev \
+	libavfilter-dev libavdevice-dev libswresample-dev libgl1-mesa-dev xorg-dev libwayland-dev \
+	libxkbcommon-dev wayland-protocols redis-server xvfb imagemagick ffmpeg fonts-dejavu-core \
+	xauth dbus-x11
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+FUZZTIME ?= 5s
+
+.PHONY: deps build server test fuzz bench run package clean
+
+## deps: install the Debian/Ubuntu packages (skipped when all are present)
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "system packages present"; fi
+	$(GO) mod download
+
+## build: the full binary (desktop app, server, sentinel, demo)
+build:
+	$(GO) build -o $(BIN)/proctor .
+
+## server: a CGO-free server-only binary
+server:
+	CGO_ENABLED=0 $(GO) build -tags serveronly -o $(BIN)/proctor-server .
+
+## test: vet, the server-only build, every test, and a short fuzz run
+test: deps
+	$(GO) vet ./...
+	CGO_ENABLED=0 $(GO) build -tags serveronly -o /dev/null .
+	$(GO) test -count=1 -timeout 20m ./...
+	$(MAKE) --no-print-directory fuzz
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./proto
+	$(GO) test -run '^$$' -fuzz '^FuzzParseInit$$' -fuzztime $(FUZZTIME) ./proto
+	$(GO) test -run '^$$' -fuzz '^FuzzParseMedia$$' -fuzztime $(FUZZTIME) ./proto
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeMessage$$' -fuzztime $(FUZZTIME) ./proto
+
+## bench: the benchmarks, printed as a table
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 30m ./... | tee $(BIN)/bench.txt
+
+## run: the demo: embedded server, 9 test Sentinels and the desktop app
+run: deps build
+	$(BIN)/proctor demo
+
+## package: the desktop app packaged for Linux with fyne package
+package: deps
+	$(GO) run fyne.io/tools/cmd/fyne@v1.7.0 package -os linux -release
+
+clean:
+	rm -rf $(BIN)

@@ -1,0 +1,36 @@
+package proto
+
+import "errors"
+
+// Errors returned by the decoders of this package. Callers match them with
+// errors.Is; the wrapped message says what exactly was wrong.
+var (
+	// ErrHeader means a binary media header does not parse.
+	ErrHeader = errors.New("bad media header")
+	// ErrID means a sentinel or session id is not 1-64 characters of a-z A-Z 0-9 - _.
+	ErrID = errors.New("invalid id")
+	// ErrMessage means a JSON control message is malformed or of an unknown type.
+	ErrMessage = errors.New("bad control message")
+	// ErrInit means a payload is not a valid init segment (ftyp+moov, one H.264 track).
+	ErrInit = errors.New("bad init segment")
+	// ErrMedia means a payload is not a valid media segment (moof+mdat pairs).
+	ErrMedia = errors.New("bad media segment")
+)
+
+// Error codes carried in {"type":"error"} messages and in HTTP error bodies.
+const (
+	CodeBadHeader    = "bad_header"
+	CodeBadPayload   = "bad_payload"
+	CodeBadMessage   = "bad_message"
+	CodeBadID        = "bad_id"
+	CodeTooLarge     = "too_large"
+	CodeUnauthorized = "unauthorized"
+	CodeForbidden    = "forbidden"
+	CodeConflict     = "conflict"
+	CodeNotFound     = "not_found"
+	CodeBadRequest   = "bad_request"
+	CodeLimit        = "limit"
+	CodeSequence     = "bad_sequence"
+	CodeShutdown     = "shutdown"
+	CodeInternal     = "internal"
+)
