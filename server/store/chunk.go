@@ -1,0 +1,161 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// File names in a stream directory. A chunk is a pair of files named by the
+// logical offset of its first log byte, so offsets never change when
+// retention drops older chunks.
+const (
+	logExt  = ".log"
+	idxExt  = ".idx"
+	initPfx = "init-"
+	initExt = ".mp4"
+	tmpExt  = ".tmp"
+)
+
+func chunkName(base int64, ext string) string { return fmt.Sprintf("%016x%s", base, ext) }
+
+func initName(gen uint64) string { return fmt.Sprintf("%s%016x%s", initPfx, gen, initExt) }
+
+// parseHex parses the 16 hex digits of a chunk or init file name.
+func parseHex(name, prefix, ext string) (uint64, bool) {
+	s, ok := strings.CutPrefix(name, prefix)
+	if !ok {
+		return 0, false
+	}
+	s, ok = strings.CutSuffix(s, ext)
+	if !ok || len(s) != 16 {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(s, 16, 64)
+	return v, err == nil
+}
+
+// chunk is one log file and its index file. Its records are
+// stream.entries[first : first+n].
+type chunk struct {
+	base  int64 // logical offset of the first log byte
+	first int   // index of the first record in stream.entries
+	n     int   // records
+	size  int64 // log bytes
+
+	// w and idx are the log and index files open for appending while the
+	// chunk is the stream's last (and has been written since Open); nil
+	// otherwise. Guarded by the stream's lock.
+	w, idx *os.File
+
+	fmu sync.Mutex // guards f
+	// f is the log file open read-only, opened on the first read. It stays
+	// open until the chunk is dropped, so section readers handed out stay
+	// valid while the chunk is appended to and after it is full.
+	f *os.File
+}
+
+func (c *chunk) path(dir, ext string) string { return filepath.Join(dir, chunkName(c.base, ext)) }
+
+// openWrite opens (creating if needed) the chunk's files for appending.
+func (c *chunk) openWrite(dir string) error {
+	w, err := os.OpenFile(c.path(dir, logExt), os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("open log: %w", err)
+	}
+	idx, err := os.OpenFile(c.path(dir, idxExt), os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		w.Close()
+		return fmt.Errorf("open index: %w", err)
+	}
+	c.w, c.idx = w, idx
+	return nil
+}
+
+// reader returns the log file open for reading.
+func (c *chunk) reader(dir string) (*os.File, error) {
+	c.fmu.Lock()
+	defer c.fmu.Unlock()
+	if c.f == nil {
+		f, err := os.Open(c.path(dir, logExt))
+		if err != nil {
+			return nil, fmt.Errorf("open log: %w", err)
+		}
+		c.f = f
+	}
+	return c.f, nil
+}
+
+// syncWrite flushes the files open for appending to stable storage.
+func (c *chunk) syncWrite() error {
+	return errors.Join(syncFile(c.w), syncFile(c.idx))
+}
+
+// closeWrite ends the chunk's time as the stream's last.
+func (c *chunk) closeWrite() error {
+	var err error
+	if c.w != nil {
+		err = c.w.Close()
+	}
+	if c.idx != nil {
+		err = errors.Join(err, c.idx.Close())
+	}
+	c.w, c.idx = nil, nil
+	return err
+}
+
+// close closes all the chunk's files.
+func (c *chunk) close() error {
+	err := c.closeWrite()
+	c.fmu.Lock()
+	if c.f != nil {
+		err = errors.Join(err, c.f.Close())
+		c.f = nil
+	}
+	c.fmu.Unlock()
+	return err
+}
+
+// remove closes and deletes the chunk's files; it returns the bytes freed.
+func (c *chunk) remove(dir string) (int64, error) {
+	c.close()
+	freed := c.size + int64(c.n)*recordSize
+	err := os.Remove(c.path(dir, logExt))
+	if e := os.Remove(c.path(dir, idxExt)); err == nil && !os.IsNotExist(e) {
+		err = e
+	}
+	if os.IsNotExist(err) {
+		err = nil
+	}
+	return freed, err
+}
+
+// syncDir makes a directory's entries (created, renamed or removed files)
+// durable.
+// syncFile fsyncs f; a nil or already closed file (a chunk that rotation or
+// retention closed after syncing it) is not an error.
+func syncFile(f *os.File) error {
+	if f == nil {
+		return nil
+	}
+	if err := f.Sync(); err != nil && !errors.Is(err, os.ErrClosed) {
+		return fmt.Errorf("sync %s: %w", filepath.Base(f.Name()), err)
+	}
+	return nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if e := d.Close(); err == nil {
+		err = e
+	}
+	return err
+}

@@ -1,0 +1,84 @@
+package store
+
+import (
+	"fmt"
+	"time"
+)
+
+// SyncPolicy says when appended bytes are forced to stable storage (fsync).
+// See the package documentation for what each policy may lose.
+type SyncPolicy string
+
+// Sync policies.
+const (
+	// SyncAlways fsyncs the log and the index after every Append.
+	SyncAlways SyncPolicy = "always"
+	// SyncInterval fsyncs every stream written to since the last sync once
+	// per Config.SyncInterval, and everything on Close. The default.
+	SyncInterval SyncPolicy = "interval"
+	// SyncNever leaves flushing to the operating system (still on Close).
+	SyncNever SyncPolicy = "never"
+)
+
+// Defaults filled in by Config.Validate.
+const (
+	DefaultSyncInterval = time.Second
+	DefaultRetainEvery  = time.Minute
+	DefaultChunkSize    = 64 << 20
+	DefaultVerifyTail   = 16 << 20
+)
+
+// Config configures a Store. The zero value with Dir set is valid.
+type Config struct {
+	// Dir is the data directory; streams live under Dir/streams.
+	Dir string
+	// Sync is the fsync policy (default SyncInterval).
+	Sync SyncPolicy
+	// SyncInterval is the period of SyncInterval (default 1 s).
+	SyncInterval time.Duration
+	// MaxAge removes segments older than this (0: keep forever). Whole
+	// chunks go at once, so up to one chunk per stream may be kept longer.
+	MaxAge time.Duration
+	// MaxBytes bounds the total size on disk (0: unbounded); the oldest
+	// chunks of any stream go first.
+	MaxBytes int64
+	// RetainEvery is the period of the retention goroutine (default 1 min).
+	RetainEvery time.Duration
+	// ChunkSize bounds a log chunk file (default 64 MiB); a segment larger
+	// than it gets a chunk of its own.
+	ChunkSize int64
+	// VerifyTail is how many bytes at the end of each stream's last chunk
+	// Open reads to verify payload checksums (default 16 MiB; -1: the
+	// whole last chunk). Index records are always verified in full.
+	VerifyTail int64
+}
+
+// Validate checks c and fills in defaults.
+func (c *Config) Validate() error {
+	if c.Dir == "" {
+		return fmt.Errorf("%w: store directory is empty", ErrInvalid)
+	}
+	switch c.Sync {
+	case "":
+		c.Sync = SyncInterval
+	case SyncAlways, SyncInterval, SyncNever:
+	default:
+		return fmt.Errorf("%w: sync policy %q (always, interval, never)", ErrInvalid, c.Sync)
+	}
+	if c.SyncInterval < 0 || c.MaxAge < 0 || c.MaxBytes < 0 || c.RetainEvery < 0 || c.ChunkSize < 0 || c.VerifyTail < -1 {
+		return fmt.Errorf("%w: negative store setting", ErrInvalid)
+	}
+	if c.SyncInterval == 0 {
+		c.SyncInterval = DefaultSyncInterval
+	}
+	if c.RetainEvery == 0 {
+		c.RetainEvery = DefaultRetainEvery
+	}
+	if c.ChunkSize == 0 {
+		c.ChunkSize = DefaultChunkSize
+	}
+	if c.VerifyTail == 0 {
+		c.VerifyTail = DefaultVerifyTail
+	}
+	return nil
+}

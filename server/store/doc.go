@@ -1,0 +1,60 @@
+// Package store is Proctor's embedded segment storage.
+//
+// Each (session, sentinel) stream lives in Dir/streams/<sentinel>/<session>/
+// as an append-only log of segment payloads, cut into chunk files of at
+// most Config.ChunkSize (64 MiB), each with an index file of fixed-size
+// 64-byte records: sequence, time, duration, flags, init generation,
+// offset, size, the CRC32-C of the payload and a CRC32-C of the record
+// itself. A chunk's two files are named by the logical offset of its first
+// byte (16 hex digits, .log and .idx), so retention deletes whole old
+// chunks without rewriting anything and offsets never change. Init
+// segments are one file per generation (init-<gen>.mp4). There is never a
+// file per segment.
+//
+// The index is kept in memory (about 80 bytes per segment); lookups by
+// sequence and by time are binary searches. Append is called from one
+// goroutine per stream; reads run concurrently (a RWMutex per stream).
+// Reader returns an io.SectionReader over the chunk file for
+// http.ServeContent.
+//
+// # Durability
+//
+// Append writes the payload, then its index record, with plain write(2)
+// calls, so once Append returns the bytes are in the operating system's
+// page cache. Config.Sync decides when they reach the disk:
+//
+//   - "always": both files are fsynced before Append returns. Nothing
+//     acknowledged is ever lost; slowest.
+//   - "interval" (default): every stream written to is fsynced once per
+//     Config.SyncInterval (1 s) by a background goroutine, when a chunk
+//     fills up, and on Close. A process crash (even SIGKILL) loses nothing
+//     that Append acknowledged, since the page cache survives it; a power
+//     loss or kernel crash may lose up to the last interval.
+//   - "never": fsync only when a chunk fills up and on Close; a power loss
+//     may lose whatever the kernel had not written back yet.
+//
+// Init segments are always written to a temporary file, fsynced and
+// renamed into place: each is whole or absent.
+//
+// # Recovery
+//
+// Open reads every index and verifies each record's own checksum, that
+// offsets are contiguous, that each payload lies within the log file and
+// that sequences increase; it also verifies the payload checksums of the
+// last Config.VerifyTail bytes (16 MiB) of each stream's last chunk, where
+// an interrupted write or a power loss leaves its marks. The first failure
+// ends the chunk: the index and the log are truncated back to the last good
+// record (a partial index record, a record whose payload is missing or
+// fails its checksum, log bytes with no record), everything before it is
+// served and appends continue after it.
+//
+// # Retention
+//
+// With Config.MaxAge or Config.MaxBytes set, a goroutine owned by the
+// Store calls Retain every Config.RetainEvery. Age retention drops chunks
+// whose newest segment ended before the cutoff, and whole streams once all
+// of their segments are older. Size retention drops the chunk holding the
+// oldest segment of any stream until the total fits, removing a stream
+// (with its init segments) when its last chunk goes, even if it is still
+// being appended to; the next Append then starts the stream afresh.
+package store

@@ -1,0 +1,200 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"sync/atomic"
+)
+
+// stream is one (session, sentinel) stream: its chunks, its index in memory
+// and its init generations. Append runs from one goroutine at a time; reads
+// run concurrently under the read lock.
+type stream struct {
+	session, sentinel string
+	dir               string
+	cfg               *Config
+	usage             *atomic.Int64 // the Store's total bytes on disk
+	log               *slog.Logger
+
+	dirty atomic.Bool // written since the last sync
+
+	mu      sync.RWMutex
+	entries []entry          // every stored segment, by sequence
+	chunks  []*chunk         // by base; entries are split among them in order
+	end     int64            // logical end of the log (bytes ever appended)
+	inits   map[uint64]int64 // stored init generations and their sizes
+	removed bool             // retention deleted the stream; a new one takes its place
+	failed  error            // a write could not be undone; appends refused until reopened
+	buf     [recordSize]byte
+}
+
+func (st *stream) name() string { return st.sentinel + "/" + st.session }
+
+func (st *stream) last() *chunk {
+	if len(st.chunks) == 0 {
+		return nil
+	}
+	return st.chunks[len(st.chunks)-1]
+}
+
+// append stores one segment; see Store.Append.
+func (st *stream) append(rec Record, payload []byte) (Record, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.removed {
+		return Record{}, errRemoved
+	}
+	if st.failed != nil {
+		return Record{}, st.failed
+	}
+	n := len(st.entries)
+	if n > 0 && rec.Seq <= st.entries[n-1].Seq {
+		return Record{}, fmt.Errorf("%w: %s: segment %d after %d", ErrSequence, st.name(), rec.Seq, st.entries[n-1].Seq)
+	}
+	size := int64(len(payload))
+	c := st.last()
+	var err error
+	switch {
+	case c == nil || (c.size > 0 && c.size+size > st.cfg.ChunkSize):
+		c, err = st.rotate()
+	case c.w == nil:
+		err = c.openWrite(st.dir)
+	}
+	if err != nil {
+		return Record{}, fmt.Errorf("%s: %w", st.name(), err)
+	}
+	rec.Offset, rec.Size, rec.Checksum = st.end, size, checksum(payload)
+	encodeRecord(st.buf[:], rec)
+	// Payload first, then its index record: a tail torn anywhere in
+	// between fails a checksum or a length check on Open and is cut.
+	if _, err := c.w.Write(payload); err != nil {
+		return Record{}, st.undo(c, fmt.Errorf("%s: write log: %w", st.name(), err))
+	}
+	if _, err := c.idx.Write(st.buf[:]); err != nil {
+		return Record{}, st.undo(c, fmt.Errorf("%s: write index: %w", st.name(), err))
+	}
+	if st.cfg.Sync == SyncAlways {
+		if err := c.syncWrite(); err != nil {
+			return Record{}, st.undo(c, fmt.Errorf("%s: %w", st.name(), err))
+		}
+	} else {
+		st.dirty.Store(true)
+	}
+	var prev *entry
+	if n > 0 {
+		prev = &st.entries[n-1]
+	}
+	st.entries = append(st.entries, nextEntry(prev, rec))
+	c.n++
+	c.size += size
+	st.end += size
+	st.usage.Add(size + recordSize)
+	return rec, nil
+}
+
+// undo cuts a failed append's partial bytes so the stream stays consistent;
+// if even that fails the stream refuses appends until the Store is reopened
+// (Open then cuts the tail by checksum).
+func (st *stream) undo(c *chunk, err error) error {
+	e1 := c.w.Truncate(c.size)
+	e2 := c.idx.Truncate(int64(c.n) * recordSize)
+	if e := errors.Join(e1, e2); e != nil {
+		st.failed = fmt.Errorf("%w (undo failed: %v)", err, e)
+		st.log.Error("stream write failed and could not be undone", "stream", st.name(), "err", st.failed)
+		return st.failed
+	}
+	return err
+}
+
+// rotate closes the last chunk for writing and starts a new one at the end
+// of the log. Caller holds st.mu.
+func (st *stream) rotate() (*chunk, error) {
+	if c := st.last(); c != nil {
+		var err error
+		if st.cfg.Sync != SyncNever {
+			err = c.syncWrite()
+		}
+		if err = errors.Join(err, c.closeWrite()); err != nil {
+			return nil, fmt.Errorf("finish chunk: %w", err)
+		}
+	}
+	c := &chunk{base: st.end, first: len(st.entries)}
+	if err := c.openWrite(st.dir); err != nil {
+		return nil, err
+	}
+	if st.cfg.Sync != SyncNever {
+		if err := syncDir(st.dir); err != nil {
+			c.close()
+			return nil, fmt.Errorf("sync directory: %w", err)
+		}
+	}
+	st.chunks = append(st.chunks, c)
+	return c, nil
+}
+
+// sync flushes what was appended since the last sync. The fsync runs
+// outside the lock so appends and reads go on meanwhile.
+func (st *stream) sync() error {
+	if !st.dirty.Swap(false) {
+		return nil
+	}
+	st.mu.RLock()
+	var w, idx *os.File
+	if c := st.last(); c != nil {
+		w, idx = c.w, c.idx
+	}
+	st.mu.RUnlock()
+	if err := errors.Join(syncFile(w), syncFile(idx)); err != nil {
+		st.dirty.Store(true)
+		return fmt.Errorf("%s: %w", st.name(), err)
+	}
+	return nil
+}
+
+// close syncs and closes every file; the stream is unusable afterwards.
+func (st *stream) close() error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	var err error
+	if c := st.last(); c != nil {
+		err = c.syncWrite()
+	}
+	for _, c := range st.chunks {
+		err = errors.Join(err, c.close())
+	}
+	st.removed = true
+	if err != nil {
+		return fmt.Errorf("%s: %w", st.name(), err)
+	}
+	return nil
+}
+
+// bytes is the stream's size on disk. Caller holds st.mu.
+func (st *stream) bytes() int64 {
+	var n int64
+	for _, size := range st.inits {
+		n += size
+	}
+	for _, c := range st.chunks {
+		n += c.size + int64(c.n)*recordSize
+	}
+	return n
+}
+
+// info summarises the stream.
+func (st *stream) info() StreamInfo {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	in := StreamInfo{
+		Session: st.session, Sentinel: st.sentinel, Segments: len(st.entries),
+		Generations: st.generationsLocked(), Bytes: st.bytes(),
+	}
+	if n := len(st.entries); n > 0 {
+		in.FirstSeq, in.LastSeq = st.entries[0].Seq, st.entries[n-1].Seq
+		in.Start, in.End = st.entries[0].Time, st.entries[n-1].maxEnd
+	}
+	return in
+}
