@@ -1,0 +1,153 @@
+package hub
+
+// Kind says what an Item carries.
+type Kind uint8
+
+// Item kinds.
+const (
+	ItemInit    Kind = iota + 1 // Msg is an init message
+	ItemMedia                   // Msg is a media message
+	ItemSkipped                 // the cursor was moved forward: From..To were not delivered
+)
+
+// Item is one thing a cursor delivers. Msg is shared: never modify it.
+type Item struct {
+	Kind     Kind
+	Msg      []byte
+	Seq      uint64 // media sequence, or init generation
+	From, To uint64 // ItemSkipped: the sequences not delivered
+}
+
+// Cursor is one watcher's position in a stream. It is used by one
+// goroutine; Close may be called from any.
+type Cursor struct {
+	s       *Stream
+	wake    chan<- struct{}
+	pos     uint64   // next position to deliver
+	init    *initSeg // last init delivered
+	nextSeq uint64   // sequence expected next, for skip reports
+	needKey bool     // skip to a keyframe before delivering media
+	pending *Item    // a skip report to deliver first
+}
+
+func (c *Cursor) signal() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Subscribe opens a cursor. With from nil it starts at the latest
+// keyframe in the ring (or waits for the next one); with from set it
+// starts at that sequence if the ring still holds it, else at the latest
+// keyframe, reporting the missed range first. wake receives a
+// non-blocking send whenever the stream changes; one channel (capacity 1)
+// may serve all the cursors of a watcher.
+func (s *Stream) Subscribe(from *uint64, wake chan<- struct{}) *Cursor {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := &Cursor{s: s, wake: wake}
+	if from != nil {
+		if pos, ok := s.find(*from); ok {
+			c.pos, c.nextSeq = pos, *from
+			s.cursors[c] = struct{}{}
+			c.signal()
+			return c
+		}
+	}
+	c.seekKey()
+	if from != nil && c.pos < s.end() {
+		if first := s.at(c.pos).seq; *from < first {
+			c.pending = &Item{Kind: ItemSkipped, From: *from, To: first - 1}
+		}
+	}
+	s.cursors[c] = struct{}{}
+	c.signal()
+	return c
+}
+
+// find returns the position of the first entry with sequence >= seq,
+// if the ring's oldest entry is not newer than seq.
+func (s *Stream) find(seq uint64) (uint64, bool) {
+	if s.n == 0 || s.at(s.base).seq > seq {
+		return 0, false
+	}
+	lo, hi := s.base, s.end()
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if s.at(mid).seq < seq {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo, lo < s.end() || seq == s.at(s.end()-1).seq+1
+}
+
+// seekKey moves c to the latest keyframe, or to the end of the ring
+// waiting for the next keyframe. s.mu is held.
+func (c *Cursor) seekKey() {
+	s := c.s
+	if s.hasKey && s.key >= s.base {
+		c.pos, c.needKey = s.key, false
+		c.nextSeq = s.at(c.pos).seq
+		return
+	}
+	c.pos, c.needKey = s.end(), true
+	if s.n > 0 {
+		c.nextSeq = s.at(s.end()-1).seq + 1
+	}
+}
+
+// Next returns the next item, or ok false when the cursor has caught up
+// (wait on the wake channel, then call Next again). It returns ErrClosed
+// once the stream is closed.
+func (c *Cursor) Next() (it Item, ok bool, err error) {
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return Item{}, false, ErrClosed
+	}
+	if c.pending != nil {
+		it, c.pending = *c.pending, nil
+		return it, true, nil
+	}
+	if c.pos < s.base {
+		from := c.nextSeq
+		c.seekKey()
+		s.skips.Add(1)
+		to := c.nextSeq - 1
+		if c.pos == s.end() && s.n > 0 {
+			to = s.at(s.end()-1).seq
+		}
+		if to >= from {
+			return Item{Kind: ItemSkipped, From: from, To: to}, true, nil
+		}
+	}
+	for c.needKey && c.pos < s.end() && !s.at(c.pos).key {
+		c.pos++
+	}
+	if c.pos >= s.end() {
+		return Item{}, false, nil
+	}
+	e := s.at(c.pos)
+	c.needKey = false
+	if e.init != nil && e.init != c.init {
+		c.init = e.init
+		return Item{Kind: ItemInit, Msg: e.init.msg, Seq: e.init.gen}, true, nil
+	}
+	c.pos++
+	c.nextSeq = e.seq + 1
+	return Item{Kind: ItemMedia, Msg: e.msg, Seq: e.seq}, true, nil
+}
+
+// Close detaches the cursor from its stream.
+func (c *Cursor) Close() {
+	c.s.mu.Lock()
+	delete(c.s.cursors, c)
+	c.s.mu.Unlock()
+}
+
+// Stream returns the cursor's stream.
+func (c *Cursor) Stream() *Stream { return c.s }

@@ -1,0 +1,6 @@
+package hub
+
+import "errors"
+
+// ErrClosed is returned by a Cursor whose stream or hub was closed.
+var ErrClosed = errors.New("hub: stream closed")

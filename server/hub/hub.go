@@ -1,0 +1,137 @@
+package hub
+
+import (
+	"sort"
+	"sync"
+	"time"
+)
+
+// Defaults of Config.
+const (
+	DefaultWindow   = 20 * time.Second
+	DefaultMaxBytes = 256 << 20
+)
+
+// Config sets the size of every stream's ring.
+type Config struct {
+	// Window is how much media (by segment durations) each ring keeps at
+	// least; it also keeps everything back to the latest keyframe.
+	// Default DefaultWindow.
+	Window time.Duration
+	// MaxBytes caps one ring, for Sentinels that send zero durations or
+	// huge segments; the ring never drops the latest keyframe's segments.
+	// Default DefaultMaxBytes.
+	MaxBytes int64
+}
+
+func (c *Config) defaults() {
+	if c.Window <= 0 {
+		c.Window = DefaultWindow
+	}
+	if c.MaxBytes <= 0 {
+		c.MaxBytes = DefaultMaxBytes
+	}
+}
+
+// Hub holds the streams by Sentinel id.
+type Hub struct {
+	cfg Config
+
+	mu      sync.Mutex
+	streams map[string]*Stream
+	closed  bool
+}
+
+// New returns an empty Hub.
+func New(cfg Config) *Hub {
+	cfg.defaults()
+	return &Hub{cfg: cfg, streams: make(map[string]*Stream)}
+}
+
+// Window is the configured memory window.
+func (h *Hub) Window() time.Duration { return h.cfg.Window }
+
+// Stream returns the stream of Sentinel id, creating an empty one if
+// needed, so a watcher may subscribe before the Sentinel starts. It
+// returns nil once the hub is closed.
+func (h *Hub) Stream(id string) *Stream {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return nil
+	}
+	s := h.streams[id]
+	if s == nil {
+		s = newStream(id, h.cfg)
+		h.streams[id] = s
+	}
+	return s
+}
+
+// Lookup returns the stream of id if it exists.
+func (h *Hub) Lookup(id string) (*Stream, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	s, ok := h.streams[id]
+	return s, ok
+}
+
+// Streams returns all streams sorted by id.
+func (h *Hub) Streams() []*Stream {
+	h.mu.Lock()
+	out := make([]*Stream, 0, len(h.streams))
+	for _, s := range h.streams {
+		out = append(out, s)
+	}
+	h.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
+	return out
+}
+
+// Remove drops the stream of id if nobody reads it and it holds no data
+// worth keeping (it was reset or never published), and reports whether
+// it did.
+func (h *Hub) Remove(id string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	s := h.streams[id]
+	if s == nil {
+		return false
+	}
+	s.mu.Lock()
+	idle := len(s.cursors) == 0 && s.n == 0
+	if idle {
+		s.closed = true
+	}
+	s.mu.Unlock()
+	if idle {
+		delete(h.streams, id)
+	}
+	return idle
+}
+
+// Totals sums the statistics of every stream.
+func (h *Hub) Totals() Stats {
+	var t Stats
+	for _, s := range h.Streams() {
+		st := s.Stats()
+		t.Segments += st.Segments
+		t.Bytes += st.Bytes
+		t.Watchers += st.Watchers
+		t.Published += st.Published
+		t.Skips += st.Skips
+	}
+	return t
+}
+
+// Close closes every stream: cursors return ErrClosed.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	h.closed = true
+	streams := h.streams
+	h.streams = map[string]*Stream{}
+	h.mu.Unlock()
+	for _, s := range streams {
+		s.Close()
+	}
+}

@@ -1,0 +1,219 @@
+package hub
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Segment is one media message as the hub keeps it.
+type Segment struct {
+	// Msg is the complete binary message (header and payload). The hub and
+	// every watcher share it: it must not be modified after Publish.
+	Msg      []byte
+	Seq      uint64
+	Time     int64  // Unix microseconds of the first sample
+	Duration uint32 // microseconds
+	Keyframe bool
+}
+
+// initSeg is one init generation; entries point at theirs so a cursor
+// knows when to send a new one.
+type initSeg struct {
+	gen uint64
+	msg []byte
+}
+
+type entry struct {
+	msg  []byte
+	init *initSeg
+	seq  uint64
+	time int64
+	dur  uint32
+	key  bool
+	cum  int64 // sum of durations up to and including this entry, us
+}
+
+// Stats describes a stream's ring.
+type Stats struct {
+	Segments   int           // segments in the ring
+	Bytes      int64         // their message bytes
+	Span       time.Duration // sum of their durations
+	FirstSeq   uint64        // oldest sequence in the ring
+	LastSeq    uint64        // newest sequence (valid when Segments > 0)
+	LastTime   int64         // newest segment's time, Unix us
+	Generation uint64        // current init generation (0: none)
+	Watchers   int           // open cursors
+	Published  uint64        // segments published since start
+	Skips      uint64        // times a cursor was moved forward
+}
+
+// Stream is one Sentinel's ring. Publish and SetInit are called by its
+// single publisher; cursors read concurrently.
+type Stream struct {
+	id  string
+	cfg Config
+
+	published atomic.Uint64
+	skips     atomic.Uint64
+
+	mu      sync.Mutex
+	ring    []entry // circular; entries [head, head+n) hold positions [base, base+n)
+	head, n int
+	base    uint64 // position of the oldest entry
+	bytes   int64
+	cum     int64
+	key     uint64 // position of the latest keyframe
+	hasKey  bool
+	init    *initSeg
+	cursors map[*Cursor]struct{}
+	closed  bool
+}
+
+func newStream(id string, cfg Config) *Stream {
+	return &Stream{id: id, cfg: cfg, ring: make([]entry, 16), cursors: make(map[*Cursor]struct{})}
+}
+
+// ID is the Sentinel id.
+func (s *Stream) ID() string { return s.id }
+
+func (s *Stream) at(pos uint64) *entry {
+	return &s.ring[(s.head+int(pos-s.base))%len(s.ring)]
+}
+
+func (s *Stream) end() uint64 { return s.base + uint64(s.n) }
+
+// SetInit makes msg (a complete init message) the init segment of
+// generation gen for the segments published after it.
+func (s *Stream) SetInit(gen uint64, msg []byte) {
+	s.mu.Lock()
+	s.init = &initSeg{gen: gen, msg: msg}
+	s.mu.Unlock()
+}
+
+// Init returns the current init message and its generation.
+func (s *Stream) Init() (gen uint64, msg []byte, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.init == nil {
+		return 0, nil, false
+	}
+	return s.init.gen, s.init.msg, true
+}
+
+// Publish appends seg to the ring, drops what the window no longer needs
+// and wakes the cursors. It never blocks on a watcher.
+func (s *Stream) Publish(seg Segment) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	if s.n == len(s.ring) {
+		s.grow()
+	}
+	s.cum += int64(seg.Duration)
+	pos := s.end()
+	s.ring[(s.head+s.n)%len(s.ring)] = entry{
+		msg: seg.Msg, init: s.init, seq: seg.Seq, time: seg.Time,
+		dur: seg.Duration, key: seg.Keyframe, cum: s.cum,
+	}
+	s.n++
+	s.bytes += int64(len(seg.Msg))
+	if seg.Keyframe {
+		s.key, s.hasKey = pos, true
+	}
+	s.evict()
+	for c := range s.cursors {
+		c.signal()
+	}
+	s.mu.Unlock()
+	s.published.Add(1)
+}
+
+func (s *Stream) grow() {
+	r := make([]entry, 2*len(s.ring))
+	for i := 0; i < s.n; i++ {
+		r[i] = s.ring[(s.head+i)%len(s.ring)]
+	}
+	s.ring, s.head = r, 0
+}
+
+// evict drops the oldest entries while the rest still cover the window
+// (or the ring is over MaxBytes), never dropping the latest keyframe.
+func (s *Stream) evict() {
+	window := s.cfg.Window.Microseconds()
+	for s.n > 1 {
+		if s.hasKey && s.base >= s.key {
+			return
+		}
+		next := s.at(s.base + 1)
+		covered := s.cum - (next.cum - int64(next.dur)) // from next's start to the newest end
+		if covered < window && s.bytes <= s.cfg.MaxBytes {
+			return
+		}
+		s.dropOldest()
+	}
+}
+
+func (s *Stream) dropOldest() {
+	e := &s.ring[s.head]
+	s.bytes -= int64(len(e.msg))
+	*e = entry{}
+	s.head = (s.head + 1) % len(s.ring)
+	s.n--
+	s.base++
+	// Shrink a ring that grew for a burst, so memory follows the window.
+	if len(s.ring) > 64 && s.n < len(s.ring)/4 {
+		r := make([]entry, len(s.ring)/2)
+		for i := 0; i < s.n; i++ {
+			r[i] = s.ring[(s.head+i)%len(s.ring)]
+		}
+		s.ring, s.head = r, 0
+	}
+}
+
+// Reset empties the ring (the session ended), keeping the cursors: they
+// continue with whatever is published next.
+func (s *Stream) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.n > 0 {
+		s.dropOldest()
+	}
+	s.hasKey = false
+	s.init = nil
+	for c := range s.cursors {
+		if c.pos < s.base {
+			c.pos = s.base
+			c.needKey = true
+		}
+	}
+}
+
+// Close ends the stream: cursors return ErrClosed once woken.
+func (s *Stream) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	for c := range s.cursors {
+		c.signal()
+	}
+}
+
+// Stats returns the ring's current statistics.
+func (s *Stream) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := Stats{Segments: s.n, Bytes: s.bytes, Watchers: len(s.cursors),
+		Published: s.published.Load(), Skips: s.skips.Load()}
+	if s.init != nil {
+		st.Generation = s.init.gen
+	}
+	if s.n > 0 {
+		first, last := s.at(s.base), s.at(s.end()-1)
+		st.FirstSeq, st.LastSeq, st.LastTime = first.seq, last.seq, last.time
+		st.Span = time.Duration(last.cum-first.cum+int64(first.dur)) * time.Microsecond
+	}
+	return st
+}
