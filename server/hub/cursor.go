@@ -119,7 +119,7 @@ func (c *Cursor) Next() (it Item, ok bool, err error) {
 		s.skips.Add(1)
 		to := c.nextSeq - 1
 		if c.pos == s.end() && s.n > 0 {
-			to = s.at(s.end()-1).seq
+			to = s.at(s.end() - 1).seq
 		}
 		if to >= from {
 			return Item{Kind: ItemSkipped, From: from, To: to}, true, nil
