@@ -1,0 +1,120 @@
+package proto
+
+import (
+	"encoding/binary"
+	"fmt"
+)
+
+// DefaultMaxBox bounds one top-level box in a byte stream.
+const DefaultMaxBox = 64 << 20
+
+// Reassembler cuts an fMP4 byte stream, delivered in pieces of any size,
+// into init segments (ftyp+moov) and media fragments (moof+mdat, with any
+// styp, sidx or prft boxes before the moof). It is how raw fMP4 from the
+// mp4 muxer or a third-party publisher becomes segments. The zero value is
+// ready to use.
+type Reassembler struct {
+	// MaxBox bounds a single top-level box; 0 means DefaultMaxBox.
+	MaxBox int
+
+	buf    []byte // bytes not yet emitted
+	unit   int    // end of the boxes of the unit being built, in buf
+	kind   Kind   // kind of the unit being built, 0: none
+	inMoof bool   // a moof was seen and waits for its mdat
+}
+
+// Feed adds p to the stream and calls emit for every unit it completes, in
+// order. emit owns the slice it is given. Errors are final: a stream that
+// does not parse cannot be resynchronised.
+func (r *Reassembler) Feed(p []byte, emit func(kind Kind, unit []byte) error) error {
+	r.buf = append(r.buf, p...)
+	max := r.MaxBox
+	if max == 0 {
+		max = DefaultMaxBox
+	}
+	for {
+		rest := r.buf[r.unit:]
+		if len(rest) < 8 {
+			return nil
+		}
+		size := uint64(binary.BigEndian.Uint32(rest))
+		hdr := uint64(8)
+		if size == 1 {
+			if len(rest) < 16 {
+				return nil
+			}
+			size, hdr = binary.BigEndian.Uint64(rest[8:]), 16
+		}
+		typ := string(rest[4:8])
+		if size < hdr || size > uint64(max) {
+			return fmt.Errorf("%w: top-level box %q of %d bytes (limit %d)", ErrMedia, typ, size, max)
+		}
+		if uint64(len(rest)) < size {
+			return nil
+		}
+		end := r.unit + int(size)
+		act, err := r.add(typ)
+		if err != nil {
+			return err
+		}
+		switch act {
+		case keep:
+			r.unit = end
+		case drop:
+			r.buf = append(r.buf[:0], r.buf[end:]...)
+		case complete:
+			unit := append([]byte(nil), r.buf[:end]...)
+			k := r.kind
+			r.buf = append(r.buf[:0], r.buf[end:]...)
+			r.unit, r.kind, r.inMoof = 0, 0, false
+			if err := emit(k, unit); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// What to do with a complete top-level box.
+const (
+	keep     = iota // part of the unit being built
+	drop            // belongs to no unit (e.g. the mfra index at the end of a file)
+	complete        // completes the unit
+)
+
+// add accounts for one complete top-level box.
+func (r *Reassembler) add(typ string) (int, error) {
+	switch typ {
+	case "ftyp":
+		if r.kind != 0 {
+			return 0, fmt.Errorf("%w: ftyp inside an unfinished %s segment", ErrMedia, r.kind)
+		}
+		r.kind = KindInit
+	case "moov":
+		if r.kind != KindInit {
+			return 0, fmt.Errorf("%w: moov without ftyp", ErrInit)
+		}
+		return complete, nil
+	case "styp", "sidx", "prft", "emsg":
+		if r.kind == KindInit {
+			return 0, fmt.Errorf("%w: %s inside the init segment", ErrInit, typ)
+		}
+		r.kind = KindMedia
+	case "moof":
+		if r.kind == KindInit || r.inMoof {
+			return 0, fmt.Errorf("%w: unexpected moof", ErrMedia)
+		}
+		r.kind, r.inMoof = KindMedia, true
+	case "mdat":
+		if !r.inMoof {
+			return 0, fmt.Errorf("%w: mdat without moof", ErrMedia)
+		}
+		return complete, nil
+	case "free", "skip", "mfra", "uuid", "meta":
+		if r.kind == 0 {
+			return drop, nil
+		}
+	default:
+		return 0, fmt.Errorf("%w: unexpected top-level box %q", ErrMedia, typ)
+	}
+	return keep, nil
+}
