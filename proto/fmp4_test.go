@@ -174,15 +174,18 @@ func TestParseBad(t *testing.T) {
 		}
 	}
 	mediaCases := map[string][]byte{
-		"empty":          nil,
-		"init as media":  init,
-		"truncated":      seg[:len(seg)-100],
-		"moof only":      seg[:mdatAt],
-		"mdat only":      seg[mdatAt:],
-		"mdat too long":  append(mut(seg, func(c []byte) { binary.BigEndian.PutUint32(c[mdatAt:], binary.BigEndian.Uint32(c[mdatAt:])+4) }), 0, 0, 0, 0),
-		"sample too big": mut(seg, func(c []byte) { p := trunAt + 8 + 4 + 4 + 4 + 4; binary.BigEndian.PutUint32(c[p:], binary.BigEndian.Uint32(c[p:])+1) }),
-		"trun count":     mut(seg, func(c []byte) { binary.BigEndian.PutUint32(c[trunAt+12:], 1<<30) }),
-		"garbage":        bytes.Repeat([]byte{0xff}, 64),
+		"empty":         nil,
+		"init as media": init,
+		"truncated":     seg[:len(seg)-100],
+		"moof only":     seg[:mdatAt],
+		"mdat only":     seg[mdatAt:],
+		"mdat too long": append(mut(seg, func(c []byte) { binary.BigEndian.PutUint32(c[mdatAt:], binary.BigEndian.Uint32(c[mdatAt:])+4) }), 0, 0, 0, 0),
+		"sample too big": mut(seg, func(c []byte) {
+			p := trunAt + 8 + 4 + 4 + 4 + 4
+			binary.BigEndian.PutUint32(c[p:], binary.BigEndian.Uint32(c[p:])+1)
+		}),
+		"trun count": mut(seg, func(c []byte) { binary.BigEndian.PutUint32(c[trunAt+12:], 1<<30) }),
+		"garbage":    bytes.Repeat([]byte{0xff}, 64),
 	}
 	for name, b := range mediaCases {
 		if _, err := ParseMedia(b, &info, nil); !errors.Is(err, ErrMedia) {
