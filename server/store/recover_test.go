@@ -1,0 +1,174 @@
+package store
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestTornTail damages the end of a closed stream in every way a crash or a
+// power loss can, reopens, and checks that everything before the damage is
+// served intact, the damaged tail is cut and appends continue.
+func TestTornTail(t *testing.T) {
+	const n = 30 // segments written; 3 chunks of 8 KiB or so
+	last := func(t *testing.T, dir string, ext string) string {
+		t.Helper()
+		fs := streamFiles(t, dir, "x", "a", ext)
+		if len(fs) < 2 {
+			t.Fatalf("want several chunks, have %v", fs)
+		}
+		return fs[len(fs)-1]
+	}
+	lastPayloadSize := int64(len(payload(n - 1)))
+	cases := []struct {
+		name string
+		keep uint64 // segments that survive
+		harm func(t *testing.T, dir string)
+	}{
+		{"log cut mid-payload", n - 1, func(t *testing.T, dir string) {
+			truncateBy(t, last(t, dir, logExt), lastPayloadSize/2)
+		}},
+		{"log cut before last payload", n - 1, func(t *testing.T, dir string) {
+			truncateBy(t, last(t, dir, logExt), lastPayloadSize)
+		}},
+		{"index cut mid-record", n - 1, func(t *testing.T, dir string) {
+			truncateBy(t, last(t, dir, idxExt), recordSize/2)
+		}},
+		{"index cut by one byte", n - 1, func(t *testing.T, dir string) {
+			truncateBy(t, last(t, dir, idxExt), 1)
+		}},
+		{"byte flipped in last payload", n - 1, func(t *testing.T, dir string) {
+			flip(t, last(t, dir, logExt), -lastPayloadSize/2)
+		}},
+		{"byte flipped in last index record", n - 1, func(t *testing.T, dir string) {
+			flip(t, last(t, dir, idxExt), -10)
+		}},
+		{"log bytes beyond the last record", n, func(t *testing.T, dir string) {
+			appendFile(t, last(t, dir, logExt), make([]byte, 777))
+		}},
+		{"index garbage beyond the last record", n, func(t *testing.T, dir string) {
+			appendFile(t, last(t, dir, idxExt), make([]byte, recordSize+13))
+		}},
+		{"last chunk index lost", 0, nil}, // keep computed below
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			cfg := Config{Dir: dir, ChunkSize: 8 << 10}
+			s := openStore(t, cfg)
+			appendN(t, s, "a", "x", 0, n)
+			if err := s.PutInit("a", "x", 1, []byte("init")); err != nil {
+				t.Fatal(err)
+			}
+			keep, harm := c.keep, c.harm
+			if harm == nil { // drop the last chunk's index: its segments go
+				recs, _ := s.Segments("a", "x", 0, 0)
+				base := s.streams[key{"x", "a"}].last().base
+				for _, r := range recs {
+					if r.Offset < base {
+						keep = r.Seq + 1
+					}
+				}
+				harm = func(t *testing.T, dir string) { os.Remove(last(t, dir, idxExt)) }
+			}
+			s.Close()
+			harm(t, dir)
+
+			s = openStore(t, cfg)
+			checkStream(t, s, "a", "x", 0, keep)
+			if s.Usage() != diskUsage(t, dir) {
+				t.Fatalf("after recovery Usage() = %d, files hold %d", s.Usage(), diskUsage(t, dir))
+			}
+			appendN(t, s, "a", "x", keep, n+5)
+			checkStream(t, s, "a", "x", 0, n+5)
+			s.Close()
+			s = openStore(t, cfg)
+			checkStream(t, s, "a", "x", 0, n+5)
+			if b, err := s.Init("a", "x", 1); err != nil || string(b) != "init" {
+				t.Fatalf("init after recovery: %q, %v", b, err)
+			}
+		})
+	}
+}
+
+// TestVerifyWholeChunk: with VerifyTail -1, Open checks every payload of the
+// last chunk, so damage far from the end is found too and the chunk is cut
+// before it.
+func TestVerifyWholeChunk(t *testing.T) {
+	dir := t.TempDir()
+	cfg := Config{Dir: dir, VerifyTail: -1}
+	s := openStore(t, cfg)
+	appendN(t, s, "a", "x", 0, 20)
+	first, _ := s.Segment("a", "x", 3)
+	s.Close()
+	flip(t, streamFiles(t, dir, "x", "a", logExt)[0], first.Offset+1)
+	s = openStore(t, cfg)
+	checkStream(t, s, "a", "x", 0, 3)
+}
+
+func TestStrayFiles(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, Config{Dir: dir})
+	appendN(t, s, "a", "x", 0, 3)
+	s.Close()
+	sdir := filepath.Join(dir, "streams", "x", "a")
+	for name, content := range map[string]string{
+		initName(7) + tmpExt:     "half an init",
+		chunkName(1<<20, idxExt): "", // an empty chunk started just before a crash
+		"notes.txt":              "left alone",
+	} {
+		if err := os.WriteFile(filepath.Join(sdir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.MkdirAll(filepath.Join(dir, "streams", "bad id"), 0o755)
+	s = openStore(t, Config{Dir: dir})
+	checkStream(t, s, "a", "x", 0, 3)
+	if _, err := os.Stat(filepath.Join(sdir, initName(7)+tmpExt)); !os.IsNotExist(err) {
+		t.Fatalf("temporary init file kept: %v", err)
+	}
+	if gens, _ := s.Generations("a", "x"); len(gens) != 0 {
+		t.Fatalf("generations %v from a temporary file", gens)
+	}
+	appendN(t, s, "a", "x", 3, 5)
+	checkStream(t, s, "a", "x", 0, 5)
+}
+
+func truncateBy(t *testing.T, path string, n int64) {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, fi.Size()-n); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// flip inverts the byte at off (from the end if negative).
+func flip(t *testing.T, path string, off int64) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if off < 0 {
+		off += int64(len(b))
+	}
+	b[off] ^= 0xff
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func appendFile(t *testing.T, path string, b []byte) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(b); err != nil {
+		t.Fatal(err)
+	}
+}
