@@ -1,0 +1,147 @@
+package meta
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"proctor/proto"
+)
+
+// Page sizes of ListSessions.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+// Query filters ListSessions. Zero fields do not filter.
+type Query struct {
+	State    string    // one session state
+	Sentinel string    // sessions this Sentinel published into
+	Text     string    // substring (case-insensitive for ASCII) of the session id, a detail key or value; % and _ are literal
+	From, To time.Time // sessions overlapping [From, To]; a session not yet closed extends to now and beyond
+	Limit    int       // page size: 0 means DefaultLimit, more than MaxLimit means MaxLimit
+	Cursor   string    // NextCursor of the previous page
+}
+
+// ListSessions returns a page of the sessions matching q, newest start
+// first (ties by id, descending). NextCursor is set when more may follow;
+// pages fetched with it never repeat or skip a session that existed when
+// the first page was read, even while new sessions start. ErrInvalid for
+// a malformed cursor, state, sentinel id, negative limit or From after To.
+func (db *DB) ListSessions(ctx context.Context, q Query) (proto.SessionList, error) {
+	list := proto.SessionList{Sessions: []proto.Session{}}
+	where, args, err := q.where()
+	if err != nil {
+		return list, err
+	}
+	limit := q.Limit
+	switch {
+	case limit < 0:
+		return list, fmt.Errorf("%w: negative limit %d", ErrInvalid, limit)
+	case limit == 0:
+		limit = DefaultLimit
+	case limit > MaxLimit:
+		limit = MaxLimit
+	}
+	query := "SELECT " + sessionCols + " FROM sessions s"
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY s.start DESC, s.id DESC LIMIT ?"
+	args = append(args, limit+1)
+	rows, err := db.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return list, fmt.Errorf("list sessions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		s, err := scanSession(rows)
+		if err != nil {
+			return list, fmt.Errorf("list sessions: %w", err)
+		}
+		list.Sessions = append(list.Sessions, s)
+	}
+	if err := rows.Err(); err != nil {
+		return list, fmt.Errorf("list sessions: %w", err)
+	}
+	if len(list.Sessions) > limit {
+		list.Sessions = list.Sessions[:limit]
+		last := list.Sessions[limit-1]
+		list.NextCursor = encodeCursor(us(last.Start), last.ID)
+	}
+	return list, nil
+}
+
+// where turns q's filters into SQL conditions on sessions s.
+func (q Query) where() (where []string, args []any, err error) {
+	if q.State != "" {
+		if !validState(q.State) {
+			return nil, nil, fmt.Errorf("%w: unknown state %q", ErrInvalid, q.State)
+		}
+		where, args = append(where, "s.state = ?"), append(args, q.State)
+	}
+	if q.Sentinel != "" {
+		if err := checkID("sentinel", q.Sentinel); err != nil {
+			return nil, nil, err
+		}
+		where = append(where, "EXISTS (SELECT 1 FROM session_sentinels ss WHERE ss.session = s.id AND ss.sentinel = ?)")
+		args = append(args, q.Sentinel)
+	}
+	if q.Text != "" {
+		if err := checkText("text", q.Text, 1, proto.MaxDetailLen); err != nil {
+			return nil, nil, err
+		}
+		p := "%" + escapeLike(q.Text) + "%"
+		where = append(where, `(s.id LIKE ? ESCAPE '\' OR EXISTS (SELECT 1 FROM session_details d
+			WHERE d.session = s.id AND (d.key LIKE ? ESCAPE '\' OR d.value LIKE ? ESCAPE '\')))`)
+		args = append(args, p, p, p)
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && q.From.After(q.To) {
+		return nil, nil, fmt.Errorf("%w: from %s is after to %s", ErrInvalid, q.From, q.To)
+	}
+	if !q.To.IsZero() {
+		where, args = append(where, "s.start <= ?"), append(args, us(q.To))
+	}
+	if !q.From.IsZero() {
+		where, args = append(where, "(s.end_at IS NULL OR s.end_at >= ?)"), append(args, us(q.From))
+	}
+	if q.Cursor != "" {
+		start, id, err := decodeCursor(q.Cursor)
+		if err != nil {
+			return nil, nil, err
+		}
+		where, args = append(where, "(s.start, s.id) < (?, ?)"), append(args, start, id)
+	}
+	return where, args, nil
+}
+
+// escapeLike makes s match literally in a LIKE pattern with ESCAPE '\'.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// A cursor is base64url("<start unix us>.<session id>") of the last
+// session of a page. Session ids hold no '.', so the split is unambiguous.
+func encodeCursor(start int64, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(start, 10) + "." + id))
+}
+
+func decodeCursor(c string) (int64, string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return 0, "", fmt.Errorf("%w: cursor: %v", ErrInvalid, err)
+	}
+	ts, id, ok := strings.Cut(string(b), ".")
+	if !ok || !proto.ValidID(id) {
+		return 0, "", fmt.Errorf("%w: malformed cursor", ErrInvalid)
+	}
+	start, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return 0, "", fmt.Errorf("%w: malformed cursor: %v", ErrInvalid, err)
+	}
+	return start, id, nil
+}
