@@ -1,0 +1,182 @@
+package player
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/asticode/go-astiav"
+
+	"proctor/proto"
+)
+
+// decodeSegment demuxes one media segment and decodes its samples.
+func (e *engine) decodeSegment(seg segment, data []byte) {
+	p := e.p
+	if err := e.ensureGeneration(seg); err != nil {
+		e.skip(seg.seq, err)
+		return
+	}
+	mi, err := proto.ParseMedia(data, &e.info, e.samples)
+	if err != nil {
+		e.skip(seg.seq, fmt.Errorf("%w: segment %d: %w", ErrCorrupt, seg.seq, err))
+		return
+	}
+	e.samples = mi.Samples
+	if seg.disc {
+		e.needKey = true
+	}
+	s0 := mi.Samples[0]
+	e.segStart, e.pts0, e.seq = seg.start, s0.DTS+int64(s0.CTO), seg.seq
+	preview := e.cmd.kind == cmdPreview
+	for _, s := range mi.Samples {
+		if p.epochA.Load() != e.epoch || p.ctx.Err() != nil {
+			return
+		}
+		keyOnly := p.keyA.Load() || preview
+		if e.keyOnly && !keyOnly {
+			e.needKey = true // the skipped references are not in the decoder
+		}
+		e.keyOnly = keyOnly
+		if !s.Sync && (keyOnly || e.needKey) {
+			continue
+		}
+		err := e.dec.send(data[s.Offset:s.Offset+s.Size], s.DTS+int64(s.CTO), s.DTS, s.Sync)
+		if err != nil {
+			e.dec.reset()
+			e.needKey = true
+			p.report(fmt.Errorf("segment %d: %w", seg.seq, err), 0, "seq", seg.seq)
+			continue
+		}
+		e.needKey = false
+		got := e.receiveAll()
+		if keyOnly && got == 0 {
+			// The decoder delays output for reordering; a lone keyframe
+			// must come out now.
+			e.dec.drain()
+			got = e.receiveAll()
+			e.needKey = true
+		}
+		if preview && got > 0 {
+			e.flushHeld()
+			e.idle = true
+			return
+		}
+	}
+	e.cur = seg.seq + 1
+}
+
+// ensureGeneration opens the decoder with the init segment of seg's
+// generation, draining pictures of the previous one first.
+func (e *engine) ensureGeneration(seg segment) error {
+	if e.haveGen && seg.gen == e.gen && e.dec.ready() {
+		return nil
+	}
+	b, err := e.initFor(seg.gen)
+	if err != nil {
+		return err
+	}
+	info, err := proto.ParseInit(b)
+	if err != nil {
+		return fmt.Errorf("%w: init generation %d: %w", ErrCorrupt, seg.gen, err)
+	}
+	if info.Timescale == 0 {
+		return fmt.Errorf("%w: init generation %d: zero timescale", ErrCorrupt, seg.gen)
+	}
+	if e.dec.ready() && !e.dec.stale {
+		e.dec.drain()
+		e.receiveAll()
+	}
+	if err := e.dec.open(info.AVCC); err != nil {
+		e.haveGen = false
+		return fmt.Errorf("%w: generation %d: %w", ErrCorrupt, seg.gen, err)
+	}
+	e.info, e.gen, e.haveGen, e.ts = info, seg.gen, true, int64(info.Timescale)
+	e.needKey = true
+	return nil
+}
+
+// initFor returns the init segment of a generation, from memory or the
+// Archive.
+func (e *engine) initFor(gen uint64) ([]byte, error) {
+	p := e.p
+	if b, ok := p.tl.init(gen); ok {
+		return b, nil
+	}
+	if p.arch == nil {
+		return nil, fmt.Errorf("%w: init generation %d", ErrMissing, gen)
+	}
+	ctx, cancel := context.WithTimeout(p.ctx, fetchTimeout)
+	defer cancel()
+	b, err := p.arch.Init(ctx, gen)
+	if err != nil {
+		return nil, fmt.Errorf("%w: init generation %d: %w", ErrFetch, gen, err)
+	}
+	p.tl.addInit(gen, b, false)
+	return b, nil
+}
+
+// receiveAll delivers every picture the decoder has ready.
+func (e *engine) receiveAll() int {
+	n := 0
+	for {
+		ok, err := e.dec.receive()
+		if err != nil {
+			e.dec.reset()
+			e.needKey = true
+			e.p.report(fmt.Errorf("segment %d: %w", e.seq, err), 0)
+			return n
+		}
+		if !ok {
+			return n
+		}
+		n++
+		e.deliver()
+	}
+}
+
+// deliver handles the picture in dec.out: while seeking it only keeps the
+// latest one at or before the target; otherwise it is scaled and queued.
+func (e *engine) deliver() {
+	e.p.countDecoded()
+	pts := e.dec.out.Pts()
+	t := e.segStart.Add(time.Duration((pts-e.pts0)*1_000_000/e.ts) * time.Microsecond)
+	if e.seeking {
+		if !t.After(e.target) {
+			if err := e.dec.hold(); err == nil {
+				e.held, e.heldTime, e.heldSeq = true, t, e.seq
+			}
+			return
+		}
+		e.flushHeld()
+	}
+	e.emit(e.dec.out, t, e.seq)
+}
+
+// flushHeld ends a seek: the held picture (the one at or before the
+// target) is queued.
+func (e *engine) flushHeld() {
+	if e.held {
+		e.emit(e.dec.held, e.heldTime, e.heldSeq)
+		e.dec.held.Unref()
+	}
+	e.held, e.seeking = false, false
+}
+
+// emit scales src into a pooled frame at the current size and queues it.
+func (e *engine) emit(src *astiav.Frame, t time.Time, seq uint64) {
+	p := e.p
+	p.mu.Lock()
+	size := p.size
+	p.mu.Unlock()
+	f := p.pool.get(size)
+	if err := e.dec.scale(src, f.Image); err != nil {
+		p.pool.put(f)
+		p.report(err, 0)
+		return
+	}
+	f.Time, f.Seq, f.Generation = t, seq, e.gen
+	f.Keyframe = src.KeyFrame()
+	f.Source = Size{src.Width(), src.Height()}
+	p.push(e.epoch, f)
+}

@@ -1,0 +1,44 @@
+// Package player turns one Sentinel's H.264 fMP4 stream, live from the
+// server or historical over HTTP, into RGBA frames at the size a tile
+// needs, at the moment they are due. It has no Fyne in it.
+//
+// # Pipeline
+//
+// A Player owns one engine goroutine that demuxes segments (proto.ParseInit
+// and proto.ParseMedia, built on go-mp4), feeds every trun sample as an
+// AVCC packet to a single-threaded go-astiav H.264 decoder, and scales each
+// picture with swscale straight to the requested Size into a pooled
+// *image.RGBA. Decoded frames wait in a short queue; the UI takes the newest
+// due frame at display rate with Take. In steady state nothing is
+// allocated per frame.
+//
+// # Sources
+//
+// A LiveFeed delivers the live messages of one watch subscription (init,
+// the buffered GOP, then live segments; Skipped when the server moved the
+// watcher forward). An Archive fetches the segment list, init segments and
+// media segments over HTTP. A Player may have either or both: with both,
+// live and history form one timeline. Seeking back from live reads the
+// in-memory buffer of recent live segments while it covers the time, then
+// the Archive (with prefetch ahead of the play head and an LRU cache of
+// recent segments); GoLive returns to the leading edge.
+//
+// # Time
+//
+// Positions on the timeline are wall-clock capture times: the segment
+// header's Time plus the sample's presentation offset. Frame.Time carries
+// it. Pacing uses an injectable Clock, so tests never sleep.
+//
+// # Frame ownership
+//
+// The *image.RGBA of a Frame returned by Take belongs to the player. It
+// stays valid and is not written until two later frames have been taken
+// (so the frame on screen and the one before it, which a renderer may
+// still be reading, are both safe). Callers must not modify it.
+//
+// # Errors
+//
+// A corrupt or truncated segment, a missing segment or an HTTP failure is
+// logged, counted in Stats and reported in Stats.LastError; the engine
+// skips to the next keyframe and continues. Nothing panics.
+package player

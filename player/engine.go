@@ -1,0 +1,305 @@
+package player
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"proctor/proto"
+)
+
+// listInterval rate-limits refreshing the Archive's segment list.
+const listInterval = 2 * time.Second
+
+// pollInterval is how often a waiting engine retries when only polling
+// can bring news (history of a session still being recorded).
+const pollInterval = time.Second
+
+// engine is the decode loop's state, owned by the engine goroutine.
+type engine struct {
+	p     *Player
+	dec   *decoder
+	timer *time.Timer
+
+	info    proto.InitInfo
+	gen     uint64
+	haveGen bool
+	samples []proto.Sample
+
+	epoch    uint64
+	cmd      command
+	resolved bool   // cmd has found its first segment
+	cur      uint64 // next segment to decode
+	needKey  bool   // skip samples until a sync sample
+	idle     bool   // preview shown: nothing to do until the next command
+	keyOnly  bool   // keyframe-only mode as of the last sample
+	lastList time.Time
+	listEnd  time.Time
+
+	// seeking: keep the latest picture at or before target in dec.held.
+	seeking  bool
+	target   time.Time
+	held     bool
+	heldTime time.Time
+	heldSeq  uint64
+
+	// Timestamp anchor of the segment being decoded.
+	segStart time.Time
+	pts0     int64
+	ts       int64
+	seq      uint64
+}
+
+// runEngine is the engine goroutine.
+func (p *Player) runEngine() {
+	defer p.wg.Done()
+	dec, err := newDecoder()
+	if err != nil {
+		p.report(err, 0)
+		return
+	}
+	defer dec.close()
+	e := &engine{p: p, dec: dec, epoch: ^uint64(0), timer: time.NewTimer(time.Hour)}
+	e.timer.Stop()
+	for p.ctx.Err() == nil {
+		e.sync()
+		if !e.step() {
+			e.wait()
+		}
+	}
+}
+
+// sync picks up a new command.
+func (e *engine) sync() {
+	if e.p.epochA.Load() == e.epoch && e.epoch != ^uint64(0) {
+		return
+	}
+	e.p.mu.Lock()
+	e.epoch, e.cmd = e.p.epoch, e.p.cmd
+	e.p.mu.Unlock()
+	e.dec.reset()
+	e.needKey, e.seeking, e.held, e.idle, e.resolved = true, false, false, false, false
+}
+
+// wait blocks until something may have changed.
+func (e *engine) wait() {
+	var poll <-chan time.Time
+	if !e.resolved || e.p.live == nil {
+		e.timer.Reset(pollInterval)
+		poll = e.timer.C
+	}
+	select {
+	case <-e.p.kick:
+	case <-e.p.ctx.Done():
+	case <-poll:
+	}
+	if poll != nil {
+		e.timer.Stop()
+	}
+}
+
+// resolve finds where the current command starts.
+func (e *engine) resolve() bool {
+	tl := e.p.tl
+	var s segment
+	var ok bool
+	switch e.cmd.kind {
+	case cmdLive:
+		s, ok = tl.newestKey()
+	default:
+		if first, _ := tl.bounds(); e.p.arch != nil && (first.IsZero() || !e.cmd.at.After(first)) {
+			e.refreshList(true)
+		}
+		s, ok = tl.keyAtOrBefore(e.cmd.at)
+		if ok && e.cmd.kind == cmdSeek && !e.cmd.at.IsZero() {
+			e.seeking, e.target = true, e.cmd.at
+		}
+	}
+	if !ok {
+		if e.cmd.kind != cmdLive {
+			e.refreshList(false)
+		}
+		return false
+	}
+	e.cur, e.resolved = s.seq, true
+	return true
+}
+
+// step decodes one segment; false means there was nothing to do.
+func (e *engine) step() bool {
+	if !e.resolved && !e.resolve() {
+		return false
+	}
+	if e.idle {
+		return false
+	}
+	p := e.p
+	seg, ok := p.tl.find(e.cur)
+	if !ok {
+		return e.missing()
+	}
+	if e.p.currentMode() == ModeLive && e.lagging(seg) {
+		return true
+	}
+	data := seg.data
+	if data == nil {
+		var done bool
+		data, done = e.fetch(seg)
+		if !done {
+			return true // command changed, or the segment was skipped
+		}
+	} else if !seg.live {
+		p.countSegment(len(data))
+	}
+	e.prefetch(seg.seq)
+	e.decodeSegment(seg, data)
+	return true
+}
+
+// missing handles a cursor that is not on the timeline: skip forward to
+// the next keyframe when something later exists, else wait at the end.
+func (e *engine) missing() bool {
+	tl := e.p.tl
+	if last, ok := tl.lastSeq(); ok && last > e.cur {
+		if k, ok := tl.next(e.cur, true); ok {
+			if e.p.live == nil {
+				e.p.report(fmt.Errorf("%w: segments %d..%d not stored", ErrGap, e.cur, k.seq-1), k.seq-e.cur)
+			}
+			e.cur, e.needKey = k.seq, true
+			return true
+		}
+		return false
+	}
+	if e.p.live == nil {
+		if e.refreshList(false) {
+			if _, ok := tl.find(e.cur); ok {
+				return true
+			}
+		}
+	}
+	e.endOfData()
+	return false
+}
+
+// lagging restarts live play at the newest keyframe when decoding fell
+// too far behind the leading edge.
+func (e *engine) lagging(seg segment) bool {
+	k, ok := e.p.tl.newestKey()
+	limit := 3 * max(seg.dur, time.Second)
+	if !ok || k.seq <= seg.seq || k.start.Sub(seg.start) <= limit {
+		return false
+	}
+	p := e.p
+	p.mu.Lock()
+	if p.mode == ModeLive && p.epoch == e.epoch {
+		p.restartLocked(ModeLive, command{kind: cmdLive})
+	}
+	p.mu.Unlock()
+	p.log.Info("live playback fell behind; jumping to the newest keyframe", "from", seg.seq, "to", k.seq)
+	return true
+}
+
+// fetch waits for a segment from the Archive. done is false when the
+// command changed or the segment failed (then the cursor has moved on).
+func (e *engine) fetch(seg segment) (data []byte, done bool) {
+	p := e.p
+	if p.cache == nil {
+		e.skip(seg.seq, fmt.Errorf("%w: segment %d is no longer in memory", ErrMissing, seg.seq))
+		return nil, false
+	}
+	f := p.cache.get(seg.seq)
+	for {
+		select {
+		case <-f.done:
+			if f.err != nil {
+				e.skip(seg.seq, f.err)
+				return nil, false
+			}
+			p.countSegment(len(f.data))
+			return f.data, true
+		case <-p.kick:
+			if p.epochA.Load() != e.epoch {
+				return nil, false
+			}
+		case <-p.ctx.Done():
+			return nil, false
+		}
+	}
+}
+
+// prefetch starts fetching the segments after seq that are not in memory.
+func (e *engine) prefetch(seq uint64) {
+	p := e.p
+	if p.cache == nil {
+		return
+	}
+	key := p.keyA.Load()
+	for n := 0; n < p.opts.Prefetch; {
+		s, ok := p.tl.next(seq, key)
+		if !ok {
+			return
+		}
+		seq = s.seq
+		if s.data == nil {
+			p.cache.get(s.seq)
+			n++
+		}
+	}
+}
+
+// skip reports err and moves the cursor past seq to the next keyframe.
+func (e *engine) skip(seq uint64, err error) {
+	gaps := uint64(1)
+	e.cur, e.needKey = seq+1, true
+	if k, ok := e.p.tl.next(seq, true); ok {
+		gaps, e.cur = k.seq-seq, k.seq
+	}
+	e.dec.reset()
+	e.p.report(err, gaps, "seq", seq)
+}
+
+// refreshList merges the Archive's segment list into the timeline; it
+// reports whether a request was made and succeeded.
+func (e *engine) refreshList(force bool) bool {
+	p := e.p
+	if p.arch == nil {
+		return false
+	}
+	now := time.Now()
+	if !force && now.Sub(e.lastList) < listInterval {
+		return false
+	}
+	e.lastList = now
+	ctx, cancel := context.WithTimeout(p.ctx, fetchTimeout)
+	defer cancel()
+	list, err := p.arch.Segments(ctx, e.listEnd, time.Time{})
+	if err != nil {
+		if p.ctx.Err() == nil {
+			p.report(fmt.Errorf("%w: segment list: %w", ErrFetch, err), 0)
+		}
+		return false
+	}
+	if n := len(list); n > 0 {
+		e.listEnd = list[n-1].Start
+	}
+	p.tl.mergeArchive(list)
+	return true
+}
+
+// endOfData flushes what the decoder still holds when no segment follows:
+// a history decoder is drained (delayed pictures come out), and a picture
+// held by a seek is shown.
+func (e *engine) endOfData() {
+	if e.p.live == nil && e.dec.ready() && !e.dec.stale {
+		e.dec.drain()
+		e.receiveAll()
+		e.needKey = true
+	}
+	e.flushHeld()
+}
+
+func (p *Player) currentMode() Mode {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.mode
+}
