@@ -21,6 +21,7 @@ type fragmentWriter struct {
 	w       io.Writer
 	seq     uint32 // the last mfhd sequence number written
 	written int64  // bytes written to w
+	werr    error  // the first error of w: the client went away
 	moof    []byte // scratch for one moof, reused
 	copyBuf []byte // scratch for io.CopyBuffer, reused
 }
@@ -29,10 +30,19 @@ func newFragmentWriter(w io.Writer) *fragmentWriter {
 	return &fragmentWriter{w: w, copyBuf: make([]byte, 64<<10)}
 }
 
-// write writes b (the init segment) as is.
-func (f *fragmentWriter) write(b []byte) error {
+// Write writes b to the destination as is, counting it.
+func (f *fragmentWriter) Write(b []byte) (int, error) {
 	n, err := f.w.Write(b)
 	f.written += int64(n)
+	if err != nil && f.werr == nil {
+		f.werr = err
+	}
+	return n, err
+}
+
+// write writes b (the init segment) as is.
+func (f *fragmentWriter) write(b []byte) error {
+	_, err := f.Write(b)
 	return err
 }
 
@@ -79,8 +89,7 @@ func (f *fragmentWriter) copySegment(r io.Reader, size int64) error {
 			if err := f.write(hdr[:hlen]); err != nil {
 				return err
 			}
-			m, err := io.CopyBuffer(f.w, io.LimitReader(r, n-hlen), f.copyBuf)
-			f.written += m
+			m, err := io.CopyBuffer(f, io.LimitReader(r, n-hlen), f.copyBuf)
 			if err != nil {
 				return err
 			}
