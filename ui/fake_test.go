@@ -1,0 +1,179 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"io"
+	"sync"
+	"time"
+
+	"proctor/proto"
+)
+
+// fakeLive is an in-memory Live for widget tests: feeds produce solid
+// frames on demand and every call is recorded.
+type fakeLive struct {
+	mu      sync.Mutex
+	events  chan any
+	feeds   map[string]*fakeFeed
+	watched []string
+	boosts  map[string]bool
+}
+
+func newFakeLive() *fakeLive {
+	return &fakeLive{events: make(chan any, 16), feeds: map[string]*fakeFeed{}, boosts: map[string]bool{}}
+}
+
+func (l *fakeLive) Events() <-chan any { return l.events }
+
+func (l *fakeLive) Watch(id string, opt FeedOptions) Feed {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f := &fakeFeed{id: id, opt: opt}
+	l.feeds[id] = f
+	l.watched = append(l.watched, id)
+	return f
+}
+
+func (l *fakeLive) Boost(id string, on bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.boosts[id] = on
+}
+
+func (l *fakeLive) open() map[string]*fakeFeed {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := map[string]*fakeFeed{}
+	for id, f := range l.feeds {
+		if !f.isClosed() {
+			out[id] = f
+		}
+	}
+	return out
+}
+
+type fakeFeed struct {
+	mu     sync.Mutex
+	id     string
+	opt    FeedOptions
+	n      uint64
+	img    *image.RGBA
+	closed bool
+}
+
+// push makes a new solid frame of colour c.
+func (f *fakeFeed) push(c color.RGBA) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	img := image.NewRGBA(image.Rect(0, 0, 16, 9))
+	for i := 0; i < len(img.Pix); i += 4 {
+		img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = c.R, c.G, c.B, 255
+	}
+	f.img = img
+	f.n++
+}
+
+func (f *fakeFeed) Frame() (*image.RGBA, uint64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.img, f.n
+}
+
+func (f *fakeFeed) Configure(o FeedOptions) { f.mu.Lock(); f.opt = o; f.mu.Unlock() }
+func (f *fakeFeed) options() FeedOptions    { f.mu.Lock(); defer f.mu.Unlock(); return f.opt }
+func (f *fakeFeed) Stats() FeedStats        { return FeedStats{FPS: 5, Bitrate: 250000, Latency: 120 * time.Millisecond} }
+func (f *fakeFeed) Close()                  { f.mu.Lock(); f.closed = true; f.mu.Unlock() }
+func (f *fakeFeed) isClosed() bool          { f.mu.Lock(); defer f.mu.Unlock(); return f.closed }
+
+// sentinels makes n live Sentinels, two per session (webcam and screen).
+func sentinels(n int) []proto.SentinelInfo {
+	out := make([]proto.SentinelInfo, n)
+	for i := range out {
+		src := proto.SourceWebcam
+		if i%2 == 1 {
+			src = proto.SourceScreen
+		}
+		out[i] = proto.SentinelInfo{ID: fmt.Sprintf("s%02d", i), Session: fmt.Sprintf("exam%02d", i/2), Source: src, State: proto.SentinelLive}
+	}
+	return out
+}
+
+// fakeArchive is an in-memory Archive.
+type fakeArchive struct {
+	mu       sync.Mutex
+	sessions []proto.Session
+	markers  []proto.Marker
+	segments []proto.Segment
+	queries  []SessionQuery
+	err      error
+}
+
+func (a *fakeArchive) Sessions(ctx context.Context, q SessionQuery) (proto.SessionList, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.queries = append(a.queries, q)
+	if a.err != nil {
+		return proto.SessionList{}, a.err
+	}
+	var out proto.SessionList
+	for _, s := range a.sessions {
+		if q.State == "" || s.State == q.State {
+			out.Sessions = append(out.Sessions, s)
+		}
+	}
+	return out, nil
+}
+
+func (a *fakeArchive) Session(ctx context.Context, sid string) (proto.Session, error) {
+	for _, s := range a.sessions {
+		if s.ID == sid {
+			return s, nil
+		}
+	}
+	return proto.Session{}, fmt.Errorf("no session %s", sid)
+}
+
+func (a *fakeArchive) Markers(ctx context.Context, sid string) ([]proto.Marker, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]proto.Marker(nil), a.markers...), nil
+}
+
+func (a *fakeArchive) AddMarker(ctx context.Context, sid string, m proto.Marker) (proto.Marker, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	m.ID = int64(len(a.markers) + 1)
+	m.Session = sid
+	a.markers = append(a.markers, m)
+	return m, nil
+}
+
+func (a *fakeArchive) Segments(ctx context.Context, sid, id string, from, to time.Time) ([]proto.Segment, error) {
+	return a.segments, nil
+}
+
+func (a *fakeArchive) Open(sid, id string, w, h int) Playback { return &fakePlayback{} }
+
+func (a *fakeArchive) Export(ctx context.Context, sid, id string, from, to time.Time, w io.Writer, progress func(done, total int64)) error {
+	progress(50, 100)
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+type fakePlayback struct {
+	mu    sync.Mutex
+	shown []time.Time
+	exact []bool
+}
+
+func (p *fakePlayback) Show(t time.Time, exact bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.shown = append(p.shown, t)
+	p.exact = append(p.exact, exact)
+}
+func (p *fakePlayback) Frame() (*image.RGBA, uint64, time.Time) { return nil, 0, time.Time{} }
+func (p *fakePlayback) Close()                                  {}

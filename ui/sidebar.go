@@ -1,0 +1,120 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"proctor/proto"
+)
+
+// Sidebar lists the live Sentinels grouped by session, with a search
+// field, status dots and counts. Use it on the Fyne goroutine.
+type Sidebar struct {
+	// Content is the container to put in a window.
+	Content fyne.CanvasObject
+	// Search is the search field; OnSearch is called when it changes.
+	Search   *widget.Entry
+	OnSearch func(text string)
+	// OnSelect is called when a row is chosen: a session header gives the
+	// session's first Sentinel.
+	OnSelect func(s proto.SentinelInfo)
+
+	counts *widget.Label
+	list   *widget.List
+	rows   []sidebarRow
+}
+
+// sidebarRow is one line: a session header or a Sentinel.
+type sidebarRow struct {
+	header bool
+	group  Group
+	s      proto.SentinelInfo
+}
+
+// NewSidebar returns an empty sidebar.
+func NewSidebar() *Sidebar {
+	sb := &Sidebar{Search: widget.NewEntry(), counts: widget.NewLabel("")}
+	sb.Search.SetPlaceHolder("Search sessions, Sentinels, details  (/)")
+	sb.Search.OnChanged = func(s string) {
+		if sb.OnSearch != nil {
+			sb.OnSearch(s)
+		}
+	}
+	sb.list = widget.NewList(
+		func() int { return len(sb.rows) },
+		func() fyne.CanvasObject {
+			dot := canvas.NewCircle(StatusColor(StateOffline))
+			dotBox := container.NewGridWrap(fyne.NewSize(10, 10), dot)
+			return container.NewHBox(container.NewCenter(dotBox), widget.NewLabel(""), layout.NewSpacer(), widget.NewLabel(""))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) { sb.updateRow(i, o) },
+	)
+	sb.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(sb.rows) && sb.OnSelect != nil {
+			r := sb.rows[i]
+			if r.header {
+				sb.OnSelect(r.group.Sentinels[0])
+			} else {
+				sb.OnSelect(r.s)
+			}
+		}
+		sb.list.UnselectAll()
+	}
+	sb.Content = container.NewBorder(container.NewVBox(sb.Search, sb.counts), nil, nil, nil, sb.list)
+	sb.SetGroups(nil, 0, 0, 0)
+	return sb
+}
+
+// SetGroups shows the given groups and the overall counts.
+func (sb *Sidebar) SetGroups(gs []Group, live, stalled, offline int) {
+	sb.rows = sb.rows[:0]
+	for _, g := range gs {
+		sb.rows = append(sb.rows, sidebarRow{header: true, group: g})
+		for _, s := range g.Sentinels {
+			sb.rows = append(sb.rows, sidebarRow{s: s, group: g})
+		}
+	}
+	sb.counts.SetText(fmt.Sprintf("%d sessions · %d live · %d stalled · %d offline", len(gs), live, stalled, offline))
+	sb.list.Refresh()
+}
+
+// Rows is the number of lines (headers and Sentinels), for tests.
+func (sb *Sidebar) Rows() int { return len(sb.rows) }
+
+// CountsText is the counts line, for tests.
+func (sb *Sidebar) CountsText() string { return sb.counts.Text }
+
+func (sb *Sidebar) updateRow(i int, o fyne.CanvasObject) {
+	if i >= len(sb.rows) {
+		return
+	}
+	r := sb.rows[i]
+	box := o.(*fyne.Container)
+	dot := box.Objects[0].(*fyne.Container).Objects[0].(*fyne.Container).Objects[0].(*canvas.Circle)
+	name := box.Objects[1].(*widget.Label)
+	right := box.Objects[3].(*widget.Label)
+	if r.header {
+		state := StateOffline
+		switch {
+		case r.group.Live > 0:
+			state = StateLive
+		case r.group.Stalled > 0:
+			state = StateStalled
+		}
+		dot.FillColor = StatusColor(state)
+		name.TextStyle = fyne.TextStyle{Bold: true}
+		name.SetText(r.group.Session)
+		right.SetText(fmt.Sprintf("%d/%d", r.group.Live, len(r.group.Sentinels)))
+	} else {
+		dot.FillColor = StatusColor(r.s.State)
+		name.TextStyle = fyne.TextStyle{}
+		name.SetText("   " + displayName(r.s))
+		right.SetText(r.s.Source)
+	}
+	dot.Refresh()
+}

@@ -1,0 +1,124 @@
+package ui
+
+import (
+	"image"
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+)
+
+// tileRenderer owns the canvas objects of a Tile.
+type tileRenderer struct {
+	t       *Tile
+	bg      *canvas.Rectangle
+	pic     *canvas.Image
+	bar     *canvas.Rectangle // translucent strip behind the name
+	dot     *canvas.Circle
+	name    *canvas.Text
+	source  *canvas.Text
+	shade   *canvas.Rectangle // dims the picture when not live
+	status  *canvas.Text
+	stats   *canvas.Text
+	border  *canvas.Rectangle // keyboard selection
+	objects []fyne.CanvasObject
+}
+
+var (
+	textOnVideo = color.NRGBA{0xf2, 0xf2, 0xf2, 0xff}
+	barColor    = color.NRGBA{0, 0, 0, 0x99}
+	shadeColor  = color.NRGBA{0, 0, 0, 0x88}
+)
+
+func newTileRenderer(t *Tile) *tileRenderer {
+	r := &tileRenderer{t: t,
+		bg:     canvas.NewRectangle(backdrop),
+		pic:    &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScaleFastest},
+		bar:    canvas.NewRectangle(barColor),
+		dot:    canvas.NewCircle(StatusColor(t.state)),
+		name:   canvas.NewText("", textOnVideo),
+		source: canvas.NewText("", textOnVideo),
+		shade:  canvas.NewRectangle(shadeColor),
+		status: canvas.NewText("", textOnVideo),
+		stats:  canvas.NewText("", textOnVideo),
+		border: canvas.NewRectangle(color.Transparent),
+	}
+	r.name.TextStyle.Bold = true
+	r.source.TextSize = theme.CaptionTextSize()
+	r.stats.TextSize = theme.CaptionTextSize()
+	r.stats.TextStyle.Monospace = true
+	r.status.TextStyle.Bold = true
+	r.status.TextSize = theme.TextSubHeadingSize()
+	r.status.Alignment = fyne.TextAlignCenter
+	r.border.StrokeWidth = 3
+	if t.img != nil {
+		r.pic.Image = t.img
+	}
+	r.objects = []fyne.CanvasObject{r.bg, r.pic, r.shade, r.status, r.bar, r.dot, r.name, r.source, r.stats, r.border}
+	r.Refresh()
+	return r
+}
+
+func (r *tileRenderer) setImage(img *image.RGBA) {
+	r.pic.Image = img
+	r.pic.Refresh()
+}
+
+func (r *tileRenderer) Layout(size fyne.Size) {
+	pad := theme.Padding()
+	r.bg.Resize(size)
+	r.pic.Resize(size)
+	r.shade.Resize(size)
+	r.border.Resize(size)
+	barH := r.name.MinSize().Height + 2*pad
+	r.bar.Move(fyne.NewPos(0, size.Height-barH))
+	r.bar.Resize(fyne.NewSize(size.Width, barH))
+	d := float32(10)
+	r.dot.Move(fyne.NewPos(pad*2, size.Height-barH/2-d/2))
+	r.dot.Resize(fyne.NewSize(d, d))
+	r.name.Move(fyne.NewPos(pad*3+d, size.Height-barH+pad))
+	ns := r.name.MinSize()
+	r.name.Resize(ns)
+	ss := r.source.MinSize()
+	r.source.Move(fyne.NewPos(pad*4+d+ns.Width, size.Height-barH+pad+(ns.Height-ss.Height)))
+	r.source.Resize(ss)
+	st := r.stats.MinSize()
+	r.stats.Move(fyne.NewPos(pad*2, pad*2))
+	r.stats.Resize(st)
+	sm := r.status.MinSize()
+	r.status.Move(fyne.NewPos(0, (size.Height-barH-sm.Height)/2))
+	r.status.Resize(fyne.NewSize(size.Width, sm.Height))
+}
+
+func (r *tileRenderer) MinSize() fyne.Size { return fyne.NewSize(64, 36) }
+
+func (r *tileRenderer) Refresh() {
+	t := r.t
+	r.dot.FillColor = StatusColor(t.state)
+	r.name.Text = t.name
+	r.source.Text = t.source
+	label := stateLabel(t.state)
+	r.status.Text = label
+	r.status.Hidden = label == ""
+	r.shade.Hidden = label == ""
+	r.stats.Text = t.stats.String()
+	r.stats.Hidden = !(t.showStats || t.hovered)
+	if t.selected {
+		r.border.StrokeColor = theme.Color(theme.ColorNamePrimary)
+	} else {
+		r.border.StrokeColor = color.Transparent
+	}
+	if t.img != r.pic.Image && t.img != nil {
+		r.pic.Image = t.img
+	}
+	r.Layout(t.Size())
+	canvas.Refresh(t)
+}
+
+func (r *tileRenderer) Objects() []fyne.CanvasObject { return r.objects }
+func (r *tileRenderer) Destroy() {
+	if r.t.r == r {
+		r.t.r = nil
+	}
+}

@@ -1,0 +1,146 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"proctor/proto"
+)
+
+// markerHit is how close (in units) a click must be to a marker to pick it.
+const markerHit = 6
+
+// Timeline shows a session's recorded ranges and gaps, its markers and a
+// position handle. Drag the handle to preview (OnPreview while dragging,
+// OnSeek on release), click to jump, click a marker to go to it, scroll to
+// zoom. Use it on the Fyne goroutine.
+type Timeline struct {
+	widget.BaseWidget
+
+	OnSeek    func(t time.Time)
+	OnPreview func(t time.Time)
+	OnMarker  func(m proto.Marker)
+
+	model    TimelineModel
+	ranges   []Range
+	markers  []proto.Marker
+	pos      time.Time
+	dragging bool
+}
+
+// NewTimeline returns a timeline over [start, end].
+func NewTimeline(start, end time.Time) *Timeline {
+	t := &Timeline{model: NewTimelineModel(start, end), pos: start}
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+// Model returns the time mapping (visible window and extent).
+func (t *Timeline) Model() TimelineModel { return t.model }
+
+// SetRanges sets the recorded ranges.
+func (t *Timeline) SetRanges(r []Range) { t.ranges = r; t.Refresh() }
+
+// SetMarkers sets the markers.
+func (t *Timeline) SetMarkers(m []proto.Marker) { t.markers = m; t.Refresh() }
+
+// AddMarker adds one marker (a live marker event).
+func (t *Timeline) AddMarker(m proto.Marker) { t.markers = append(t.markers, m); t.Refresh() }
+
+// Markers are the markers shown.
+func (t *Timeline) Markers() []proto.Marker { return t.markers }
+
+// SetEnd grows the extent of a live session.
+func (t *Timeline) SetEnd(end time.Time) { t.model.SetEnd(end); t.Refresh() }
+
+// SetTime moves the handle (ignored while the user drags it) and pans
+// the window to keep it visible.
+func (t *Timeline) SetTime(p time.Time) {
+	if t.dragging || p.Equal(t.pos) {
+		return
+	}
+	t.pos = p
+	t.model.Reveal(p)
+	t.Refresh()
+}
+
+// Time is the handle's time.
+func (t *Timeline) Time() time.Time { return t.pos }
+
+// Dragging reports whether the handle is being dragged.
+func (t *Timeline) Dragging() bool { return t.dragging }
+
+// ZoomIn halves the visible window around the handle.
+func (t *Timeline) ZoomIn() { t.model.Zoom(0.5, t.pos); t.Refresh() }
+
+// ZoomOut doubles it.
+func (t *Timeline) ZoomOut() { t.model.Zoom(2, t.pos); t.Refresh() }
+
+// ZoomAll shows the whole session.
+func (t *Timeline) ZoomAll() { t.model.ZoomAll(); t.Refresh() }
+
+// Dragged implements fyne.Draggable: the handle follows and previews.
+func (t *Timeline) Dragged(ev *fyne.DragEvent) {
+	t.dragging = true
+	t.pos = t.model.At(ev.Position.X, t.Size().Width)
+	t.Refresh()
+	if t.OnPreview != nil {
+		t.OnPreview(t.pos)
+	}
+}
+
+// DragEnd implements fyne.Draggable: seek to where the handle was left.
+func (t *Timeline) DragEnd() {
+	t.dragging = false
+	if t.OnSeek != nil {
+		t.OnSeek(t.pos)
+	}
+}
+
+// Tapped implements fyne.Tappable: a marker near the click wins, else jump.
+func (t *Timeline) Tapped(ev *fyne.PointEvent) {
+	w := t.Size().Width
+	best, bestD := -1, float32(markerHit+1)
+	for i, m := range t.markers {
+		d := t.model.X(m.Time, w) - ev.Position.X
+		if d < 0 {
+			d = -d
+		}
+		if d <= markerHit && d < bestD {
+			best, bestD = i, d
+		}
+	}
+	if best >= 0 {
+		m := t.markers[best]
+		t.pos = m.Time
+		t.Refresh()
+		if t.OnMarker != nil {
+			t.OnMarker(m)
+		}
+		return
+	}
+	t.pos = t.model.At(ev.Position.X, w)
+	t.Refresh()
+	if t.OnSeek != nil {
+		t.OnSeek(t.pos)
+	}
+}
+
+// Scrolled implements fyne.Scrollable: scroll up zooms in at the pointer.
+func (t *Timeline) Scrolled(ev *fyne.ScrollEvent) {
+	at := t.model.At(ev.Position.X, t.Size().Width)
+	switch {
+	case ev.Scrolled.DY > 0:
+		t.model.Zoom(0.8, at)
+	case ev.Scrolled.DY < 0:
+		t.model.Zoom(1.25, at)
+	default:
+		return
+	}
+	t.Refresh()
+}
+
+// CreateRenderer implements fyne.Widget.
+func (t *Timeline) CreateRenderer() fyne.WidgetRenderer { return newTimelineRenderer(t) }
