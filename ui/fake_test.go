@@ -84,9 +84,11 @@ func (f *fakeFeed) Frame() (*image.RGBA, uint64) {
 
 func (f *fakeFeed) Configure(o FeedOptions) { f.mu.Lock(); f.opt = o; f.mu.Unlock() }
 func (f *fakeFeed) options() FeedOptions    { f.mu.Lock(); defer f.mu.Unlock(); return f.opt }
-func (f *fakeFeed) Stats() FeedStats        { return FeedStats{FPS: 5, Bitrate: 250000, Latency: 120 * time.Millisecond} }
-func (f *fakeFeed) Close()                  { f.mu.Lock(); f.closed = true; f.mu.Unlock() }
-func (f *fakeFeed) isClosed() bool          { f.mu.Lock(); defer f.mu.Unlock(); return f.closed }
+func (f *fakeFeed) Stats() FeedStats {
+	return FeedStats{FPS: 5, Bitrate: 250000, Latency: 120 * time.Millisecond}
+}
+func (f *fakeFeed) Close()         { f.mu.Lock(); f.closed = true; f.mu.Unlock() }
+func (f *fakeFeed) isClosed() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.closed }
 
 // sentinels makes n live Sentinels, two per session (webcam and screen).
 func sentinels(n int) []proto.SentinelInfo {
