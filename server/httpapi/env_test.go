@@ -229,3 +229,11 @@ func (e *env) fixture() fixture {
 	f.gappy, _ = e.ingest("gappy", "lossy", f.a, 1, 0, t0.Add(time.Minute), 4)
 	return f
 }
+
+// decode decodes a JSON body into v.
+func (e *env) decode(b []byte, v any) {
+	e.t.Helper()
+	if err := json.Unmarshal(b, v); err != nil {
+		e.t.Fatalf("%v in %s", err, b)
+	}
+}
