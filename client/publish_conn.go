@@ -1,0 +1,317 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"proctor/proto"
+)
+
+// errEnded ends a connection after a clean End.
+var errEnded = errors.New("ended")
+
+// endTimeout bounds the wait for the server's close after "end".
+const endTimeout = 5 * time.Second
+
+// Run connects, publishes and reconnects with backoff until End completes
+// (nil), ctx ends (ctx.Err()) or the server refuses the Sentinel for good:
+// then the error matches ErrUnauthorized, ErrForbidden, ErrSessionClosed or
+// ErrRejected. A conflict (another publisher holds the id, perhaps this
+// one's own stale connection) is retried, and logged.
+func (p *Publisher) Run(ctx context.Context) (err error) {
+	p.mu.Lock()
+	if p.running {
+		p.mu.Unlock()
+		return errors.New("publish: Run called twice")
+	}
+	p.running = true
+	ctx, cancel := context.WithCancel(ctx)
+	p.abort = cancel
+	p.mu.Unlock()
+	defer func() {
+		cancel()
+		p.mu.Lock()
+		p.runErr = err
+		p.stats.Connected = false
+		p.mu.Unlock()
+		close(p.done)
+	}()
+
+	bo := newBackoff(p.cfg.MinBackoff, p.cfg.MaxBackoff)
+	for {
+		err := p.connection(ctx, bo)
+		if p.isEnding() && (errors.Is(err, errEnded) || ctx.Err() != nil) {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		p.mu.Lock()
+		p.stats.Connected = false
+		p.stats.LastError = err.Error()
+		p.mu.Unlock()
+		if isFatal(err) {
+			p.log.Error("ingest refused", "err", err)
+			return fmt.Errorf("publish %s: %w", p.hello.Sentinel, err)
+		}
+		p.log.Warn("ingest connection lost; reconnecting", "err", err)
+		if bo.wait(ctx) != nil {
+			if p.isEnding() {
+				return nil
+			}
+			return ctx.Err()
+		}
+	}
+}
+
+func (p *Publisher) isEnding() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.ending
+}
+
+// connection runs one ingest connection: hello, welcome, then the writer
+// loop here and a reader goroutine for control messages.
+func (p *Publisher) connection(ctx context.Context, bo *backoff) error {
+	conn, err := p.cfg.dial(ctx, "/v1/ingest")
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+
+	p.mu.Lock()
+	hello := p.hello
+	hello.Details = maps.Clone(p.hello.Details)
+	p.detailsPending = false
+	p.mu.Unlock()
+	if err := writeJSON(conn, &hello); err != nil {
+		return fmt.Errorf("send hello: %w", err)
+	}
+	w, err := readWelcome(conn)
+	if err != nil {
+		return err
+	}
+	p.welcome(w)
+	bo.reset()
+
+	conn.SetReadDeadline(time.Now().Add(readTimeout))
+	conn.SetPongHandler(func(string) error {
+		return conn.SetReadDeadline(time.Now().Add(readTimeout))
+	})
+	readErr := make(chan error, 1)
+	var wg sync.WaitGroup
+	wg.Go(func() { readErr <- p.read(conn) })
+	err = p.write(ctx, conn, readErr)
+	conn.Close()
+	wg.Wait()
+	return err
+}
+
+func readWelcome(conn *websocket.Conn) (*proto.Welcome, error) {
+	conn.SetReadDeadline(time.Now().Add(handshakeTimeout))
+	typ, b, err := conn.ReadMessage()
+	if err != nil {
+		return nil, fmt.Errorf("read welcome: %w", err)
+	}
+	if typ != websocket.TextMessage {
+		return nil, fmt.Errorf("read welcome: got a binary message")
+	}
+	m, err := proto.DecodeMessage(b)
+	if err != nil {
+		return nil, fmt.Errorf("read welcome: %w", err)
+	}
+	switch m := m.(type) {
+	case *proto.Welcome:
+		return m, nil
+	case *proto.Error:
+		return nil, errCode(m)
+	}
+	return nil, fmt.Errorf("read welcome: unexpected %T", m)
+}
+
+// welcome applies the server's resume point to the backlog.
+func (p *Publisher) welcome(w *proto.Welcome) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.based {
+		p.based = true
+		p.bl.rebase(w.Next)
+		p.nextSeq += w.Next
+	} else if w.Next > p.nextSeq {
+		p.log.Warn("server expects a sequence ahead of this publisher; skipping forward",
+			"next", w.Next, "have", p.nextSeq)
+		p.nextSeq = w.Next
+	}
+	if len(p.bl.items) > 0 && p.bl.items[0].seq > w.Next {
+		p.log.Warn("segments the server expects were dropped from the backlog",
+			"from", w.Next, "to", p.bl.items[0].seq-1)
+	}
+	p.stats.Resent += p.bl.resume(w.Next)
+	p.hello.Session = w.Session
+	p.stats.Session = w.Session
+	p.stats.Connected = true
+	p.stats.Connects++
+	p.log.Info("publishing", "session", w.Session, "next", w.Next, "queued", p.bl.unsent())
+}
+
+// read handles the server's messages until the connection fails.
+func (p *Publisher) read(conn *websocket.Conn) error {
+	for {
+		typ, b, err := conn.ReadMessage()
+		if err != nil {
+			return err
+		}
+		conn.SetReadDeadline(time.Now().Add(readTimeout))
+		if typ != websocket.TextMessage {
+			continue
+		}
+		m, err := proto.DecodeMessage(b)
+		if err != nil {
+			p.log.Warn("ignoring a bad message from the server", "err", err)
+			continue
+		}
+		switch m := m.(type) {
+		case *proto.Error:
+			return errCode(m)
+		case *proto.Keyframe, *proto.FPS:
+			if p.opts.OnControl != nil {
+				p.opts.OnControl(m)
+			}
+		}
+	}
+}
+
+// write sends queued messages until the connection fails or End is done.
+func (p *Publisher) write(ctx context.Context, conn *websocket.Conn, readErr <-chan error) error {
+	ping := time.NewTicker(pingInterval)
+	defer ping.Stop()
+	var sentInit *initSeg
+	hdr := make([]byte, 0, proto.HeaderFixedLen+proto.MaxIDLen)
+	for {
+		msg, init, e, ending := p.pick(sentInit)
+		var err error
+		switch {
+		case msg != nil:
+			err = writeJSON(conn, msg)
+		case init != nil:
+			sentInit = init
+			h := proto.Header{Kind: proto.KindInit, Sentinel: p.hello.Sentinel, Seq: init.gen}
+			err = writeBinary(conn, proto.AppendHeader(hdr[:0], h), init.payload)
+		case e != nil:
+			h := proto.Header{Kind: proto.KindMedia, Sentinel: p.hello.Sentinel, Seq: e.seq, Time: e.time, Duration: e.dur}
+			if e.key {
+				h.Flags = proto.FlagKeyframe
+			}
+			if err = writeBinary(conn, proto.AppendHeader(hdr[:0], h), e.payload); err == nil {
+				p.mu.Lock()
+				p.stats.Sent++
+				p.mu.Unlock()
+			}
+		case ending:
+			return p.sendEnd(conn, readErr)
+		default:
+			select {
+			case <-p.wake:
+			case <-ping.C:
+				err = conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeTimeout))
+			case err = <-readErr:
+				if err == nil {
+					err = errors.New("connection closed")
+				}
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// pick chooses what to send next: a details message, the init the next
+// segment follows (when not sent on this connection yet), the next segment
+// (marked sent), or the current init.
+func (p *Publisher) pick(sentInit *initSeg) (msg any, init *initSeg, e *entry, ending bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.detailsPending {
+		p.detailsPending = false
+		return &proto.Details{Type: proto.TypeDetails, Details: maps.Clone(p.hello.Details)}, nil, nil, false
+	}
+	if e := p.bl.next(); e != nil {
+		if e.init != sentInit {
+			return nil, e.init, nil, false
+		}
+		return nil, nil, p.bl.take(), false
+	}
+	if p.cur != nil && p.cur != sentInit {
+		return nil, p.cur, nil, false
+	}
+	return nil, nil, nil, p.ending
+}
+
+// sendEnd sends "end", then a close frame, and waits briefly for the
+// server to close.
+func (p *Publisher) sendEnd(conn *websocket.Conn, readErr <-chan error) error {
+	if err := writeJSON(conn, &proto.End{Type: proto.TypeEnd}); err != nil {
+		return err
+	}
+	msg := websocket.FormatCloseMessage(websocket.CloseNormalClosure, "end")
+	if err := conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(writeTimeout)); err != nil {
+		return err
+	}
+	// The server answers the close frame after reading everything before
+	// it; without that answer the end (and maybe segments) is unconfirmed,
+	// and the next connection resumes at welcome.next and ends again.
+	t := time.NewTimer(endTimeout)
+	defer t.Stop()
+	select {
+	case err := <-readErr:
+		var ce *websocket.CloseError
+		if !errors.As(err, &ce) || (ce.Code != websocket.CloseNormalClosure && ce.Code != websocket.CloseNoStatusReceived) {
+			return fmt.Errorf("end not confirmed: %w", err)
+		}
+	case <-t.C:
+		return errors.New("end not confirmed: no close from the server")
+	}
+	p.mu.Lock()
+	p.stats.Connected = false
+	p.mu.Unlock()
+	close(p.ended)
+	p.log.Info("publishing ended")
+	return errEnded
+}
+
+func writeJSON(conn *websocket.Conn, m any) error {
+	b, err := proto.Encode(m)
+	if err != nil {
+		return err
+	}
+	conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+	return conn.WriteMessage(websocket.TextMessage, b)
+}
+
+// writeBinary writes one binary message from its header and payload
+// without joining them.
+func writeBinary(conn *websocket.Conn, hdr, payload []byte) error {
+	conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+	w, err := conn.NextWriter(websocket.BinaryMessage)
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(hdr); err != nil {
+		return err
+	}
+	if _, err := w.Write(payload); err != nil {
+		return err
+	}
+	return w.Close()
+}
