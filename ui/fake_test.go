@@ -105,12 +105,13 @@ func sentinels(n int) []proto.SentinelInfo {
 
 // fakeArchive is an in-memory Archive.
 type fakeArchive struct {
-	mu       sync.Mutex
-	sessions []proto.Session
-	markers  []proto.Marker
-	segments []proto.Segment
-	queries  []SessionQuery
-	err      error
+	mu        sync.Mutex
+	sessions  []proto.Session
+	markers   []proto.Marker
+	segments  []proto.Segment
+	queries   []SessionQuery
+	playbacks []*fakePlayback
+	err       error
 }
 
 func (a *fakeArchive) Sessions(ctx context.Context, q SessionQuery) (proto.SessionList, error) {
@@ -157,7 +158,13 @@ func (a *fakeArchive) Segments(ctx context.Context, sid, id string, from, to tim
 	return a.segments, nil
 }
 
-func (a *fakeArchive) Open(sid, id string, w, h int) Playback { return &fakePlayback{} }
+func (a *fakeArchive) Open(sid, id string, opt ReviewOptions) Playback {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	p := &fakePlayback{id: id, pos: opt.Start}
+	a.playbacks = append(a.playbacks, p)
+	return p
+}
 
 func (a *fakeArchive) Export(ctx context.Context, sid, id string, from, to time.Time, w io.Writer, progress func(done, total int64)) error {
 	progress(50, 100)
@@ -165,17 +172,34 @@ func (a *fakeArchive) Export(ctx context.Context, sid, id string, from, to time.
 	return ctx.Err()
 }
 
+// fakePlayback records the commands it gets.
 type fakePlayback struct {
-	mu    sync.Mutex
-	shown []time.Time
-	exact []bool
+	mu      sync.Mutex
+	id      string
+	pos     time.Time
+	cmds    []string
+	playing bool
+	speed   float64
 }
 
-func (p *fakePlayback) Show(t time.Time, exact bool) {
+func (p *fakePlayback) do(c string) { p.mu.Lock(); p.cmds = append(p.cmds, c); p.mu.Unlock() }
+func (p *fakePlayback) commands() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.shown = append(p.shown, t)
-	p.exact = append(p.exact, exact)
+	return append([]string(nil), p.cmds...)
 }
-func (p *fakePlayback) Frame() (*image.RGBA, uint64, time.Time) { return nil, 0, time.Time{} }
-func (p *fakePlayback) Close()                                  {}
+func (p *fakePlayback) Frame() (*image.RGBA, uint64, time.Time) { return nil, 0, p.Position() }
+func (p *fakePlayback) Play()                                   { p.do("play") }
+func (p *fakePlayback) Pause()                                  { p.do("pause") }
+func (p *fakePlayback) SetSpeed(x float64)                      { p.do(fmt.Sprintf("speed %g", x)) }
+func (p *fakePlayback) Seek(t time.Time) {
+	p.mu.Lock()
+	p.pos = t
+	p.mu.Unlock()
+	p.do("seek " + t.UTC().Format("15:04:05"))
+}
+func (p *fakePlayback) Preview(t time.Time) { p.do("preview " + t.UTC().Format("15:04:05")) }
+func (p *fakePlayback) Step(n int)          { p.do(fmt.Sprintf("step %d", n)) }
+func (p *fakePlayback) GoLive() bool        { p.do("live"); return true }
+func (p *fakePlayback) Position() time.Time { p.mu.Lock(); defer p.mu.Unlock(); return p.pos }
+func (p *fakePlayback) Close()              { p.do("close") }

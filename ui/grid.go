@@ -46,8 +46,17 @@ func NewGrid(live Live) *Grid {
 }
 
 // SetSentinels replaces the list of Sentinels the grid shows, in order.
+// When only their states changed, the tiles are just refreshed.
 func (g *Grid) SetSentinels(list []proto.SentinelInfo) {
+	same := len(list) == len(g.list)
+	for i := 0; same && i < len(list); i++ {
+		same = list[i].ID == g.list[i].ID
+	}
 	g.list = list
+	if same && len(g.Content.Objects) > 0 {
+		g.refreshInfo()
+		return
+	}
 	g.rebuild()
 }
 

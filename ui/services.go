@@ -83,8 +83,8 @@ type Archive interface {
 	AddMarker(ctx context.Context, sid string, m proto.Marker) (proto.Marker, error)
 	// Segments lists the recorded segments of one Sentinel in a session.
 	Segments(ctx context.Context, sid, id string, from, to time.Time) ([]proto.Segment, error)
-	// Open prepares the recorded stream of one Sentinel for review.
-	Open(sid, id string, width, height int) Playback
+	// Open starts playing the recorded stream of one Sentinel.
+	Open(sid, id string, opt ReviewOptions) Playback
 	// Export writes [from, to] of one Sentinel as one MP4 file to w and
 	// reports progress in bytes (total may be 0 when unknown).
 	Export(ctx context.Context, sid, id string, from, to time.Time, w io.Writer, progress func(done, total int64)) error
@@ -99,15 +99,34 @@ type SessionQuery struct {
 	Cursor   string
 }
 
-// Playback decodes one recorded stream at the times the review clock asks
-// for. The review view owns one clock for all Sentinels of a session and
-// calls Show on each, so they stay in sync by construction.
+// ReviewOptions start a Playback.
+type ReviewOptions struct {
+	Width, Height int
+	Start         time.Time // first position
+	Paused        bool      // hold the first frame
+	Live          bool      // the session is open: the leading edge is reachable (GoLive)
+}
+
+// Playback plays one recorded (and possibly still live) stream. The review
+// view drives one per Sentinel of a session with the same commands and
+// re-seeks any that drifts, so they stay in sync. Methods are safe from any
+// goroutine and return at once; pictures arrive through Frame.
 type Playback interface {
-	// Show asks for the picture at t. With exact false the nearest keyframe
-	// at or before t is enough (previews while the timeline is dragged).
-	// It returns at once; the frame appears later through Frame.
-	Show(t time.Time, exact bool)
 	// Frame is as Feed.Frame; at is the media time of the frame.
 	Frame() (img *image.RGBA, n uint64, at time.Time)
+	Play()
+	Pause()
+	// SetSpeed sets the rate, 0.25 to 16.
+	SetSpeed(x float64)
+	// Seek shows the exact frame at t and continues playing or paused.
+	Seek(t time.Time)
+	// Preview shows the keyframe at or before t at once (scrubbing).
+	Preview(t time.Time)
+	// Step pauses and moves n frames (n < 0: back).
+	Step(n int)
+	// GoLive returns to the leading edge; false when there is none.
+	GoLive() bool
+	// Position is the media time of the frame on screen.
+	Position() time.Time
 	Close()
 }

@@ -1,0 +1,244 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"proctor/proto"
+)
+
+// LiveScreen is the main screen once connected: the sidebar of Sentinels,
+// a toolbar and the grid, or a focused session in its place.
+type LiveScreen struct {
+	Content fyne.CanvasObject
+	Grid    *Grid
+	Sidebar *Sidebar
+	// Focus is the focused session (nil on the grid).
+	Focus *Focus
+
+	app     *App
+	backend Backend
+	roster  *Roster
+	filter  string
+	recon   bool
+
+	status    *widget.Label
+	page      *widget.Label
+	layoutSel *widget.Select
+	stats     *widget.Check
+	center    *fyne.Container
+	gridView  fyne.CanvasObject
+}
+
+// NewLiveScreen builds the live screen for a backend.
+func NewLiveScreen(a *App, b Backend) *LiveScreen {
+	l := &LiveScreen{app: a, backend: b, roster: NewRoster(), status: widget.NewLabel("Connected"), page: widget.NewLabel("")}
+	l.Grid = NewGrid(b)
+	l.Sidebar = NewSidebar()
+	l.Sidebar.OnSearch = func(s string) { l.filter = s; l.refresh() }
+	l.Sidebar.OnSelect = func(s proto.SentinelInfo) { l.OpenFocus(s.Session) }
+	l.Grid.OnOpen = func(s proto.SentinelInfo) { l.OpenFocus(s.Session) }
+	l.Grid.OnPage = func(p, n int) { l.page.SetText(fmt.Sprintf("Page %d / %d", p+1, n)) }
+
+	names := make([]string, len(GridModes))
+	for i, m := range GridModes {
+		names[i] = GridModeName(m)
+	}
+	prefs := a.fa.Preferences()
+	l.layoutSel = widget.NewSelect(names, func(s string) {
+		for _, m := range GridModes {
+			if GridModeName(m) == s {
+				l.Grid.SetMode(m)
+				prefs.SetInt(prefGridMode, m)
+			}
+		}
+	})
+	l.stats = widget.NewCheck("Stats", func(on bool) {
+		l.Grid.SetShowStats(on)
+		if l.Focus != nil {
+			l.Focus.SetShowStats(on)
+		}
+		prefs.SetBool(prefShowStats, on)
+	})
+	prev := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { l.Grid.SetPage(l.Grid.Page() - 1) })
+	next := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { l.Grid.SetPage(l.Grid.Page() + 1) })
+	sessions := widget.NewButtonWithIcon("Sessions", theme.HistoryIcon(), a.ShowBrowser)
+	help := widget.NewButtonWithIcon("", theme.HelpIcon(), a.ShowHelp)
+	full := widget.NewButtonWithIcon("", theme.ViewFullScreenIcon(), a.ToggleFullScreen)
+	toolbar := container.NewHBox(widget.NewLabel("Layout"), l.layoutSel, prev, l.page, next, l.stats,
+		sessions, help, full, l.status)
+	l.gridView = container.NewBorder(toolbar, nil, nil, nil, l.Grid.Content)
+	l.center = container.NewStack(l.gridView)
+	split := container.NewHSplit(l.Sidebar.Content, l.center)
+	split.Offset = 0.2
+	l.Content = split
+
+	l.layoutSel.SetSelected(GridModeName(prefs.IntWithFallback(prefGridMode, 0)))
+	l.stats.SetChecked(prefs.BoolWithFallback(prefShowStats, false))
+	return l
+}
+
+// Roster is the live list of Sentinels.
+func (l *LiveScreen) Roster() *Roster { return l.roster }
+
+// ToggleStats shows or hides the stats lines.
+func (l *LiveScreen) ToggleStats() { l.stats.SetChecked(!l.stats.Checked) }
+
+// CycleLayout picks the next grid layout.
+func (l *LiveScreen) CycleLayout() {
+	l.layoutSel.SetSelected(GridModeName((l.Grid.Mode() + 1) % len(GridModes)))
+}
+
+// Event applies one backend event.
+func (l *LiveScreen) Event(ev any) {
+	switch e := ev.(type) {
+	case ConnState:
+		l.recon = !e.Connected
+		switch {
+		case e.Connected:
+			l.status.SetText("Connected to " + l.app.server)
+		case e.Err != nil:
+			l.status.SetText("Reconnecting… (" + e.Err.Error() + ")")
+		default:
+			l.status.SetText("Reconnecting…")
+		}
+		l.Grid.SetReconnecting(l.recon)
+		if l.Focus != nil {
+			l.Focus.Update(l.roster, l.recon)
+		}
+	case *proto.MarkerEvent:
+		l.status.SetText(fmt.Sprintf("Marker %q on %s", e.Label, e.Sentinel))
+	default:
+		if l.roster.Apply(ev) {
+			l.refresh()
+		}
+	}
+}
+
+func (l *LiveScreen) refresh() {
+	l.Grid.SetSentinels(l.roster.List(l.filter))
+	live, stalled, offline := l.roster.Counts()
+	l.Sidebar.SetGroups(l.roster.Groups(l.filter), live, stalled, offline)
+	if l.Focus != nil {
+		l.Focus.Update(l.roster, l.recon)
+	}
+}
+
+// OpenFocus shows all Sentinels of a session large, at the full rate.
+func (l *LiveScreen) OpenFocus(session string) {
+	ss := l.roster.Session(session)
+	if len(ss) == 0 {
+		return
+	}
+	l.CloseFocus()
+	l.Grid.Suspend()
+	l.Focus = NewFocus(l.backend, session, ss, l.stats.Checked)
+	back := widget.NewButtonWithIcon("Grid (Esc)", theme.NavigateBackIcon(), l.CloseFocus)
+	flag := widget.NewButtonWithIcon("Flag (M)", theme.WarningIcon(), l.FlagSelected)
+	review := widget.NewButtonWithIcon("Review", theme.MediaPlayIcon(), func() { l.app.OpenReview(session) })
+	title := widget.NewLabelWithStyle("Session "+session, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	bar := container.NewHBox(back, title, flag, review)
+	l.center.Objects = []fyne.CanvasObject{container.NewBorder(bar, nil, nil, nil, l.Focus.Content)}
+	l.center.Refresh()
+}
+
+// CloseFocus returns to the grid and withdraws the focus requests.
+func (l *LiveScreen) CloseFocus() {
+	if l.Focus == nil {
+		return
+	}
+	l.Focus.Close()
+	l.Focus = nil
+	l.center.Objects = []fyne.CanvasObject{l.gridView}
+	l.center.Refresh()
+	l.Grid.Resume()
+}
+
+// FlagSelected opens the marker dialog for the selected tile.
+func (l *LiveScreen) FlagSelected() {
+	var id string
+	if l.Focus != nil {
+		id = l.Focus.Selected()
+	} else if ts := l.Grid.Tiles(); len(ts) > 0 {
+		id = ts[l.Grid.Selected()].ID()
+	}
+	s, ok := l.roster.Get(id)
+	if !ok {
+		return
+	}
+	l.app.FlagMarker(s.Session, s.ID, time.Now())
+}
+
+// Pump swaps in new frames of the visible tiles.
+func (l *LiveScreen) Pump(withStats bool) {
+	if l.Focus != nil {
+		l.Focus.Pump(withStats)
+		return
+	}
+	l.Grid.Pump(withStats)
+}
+
+// Resume subscribes the visible tiles again (coming back from review).
+func (l *LiveScreen) Resume() {
+	if l.Focus == nil {
+		l.Grid.Resume()
+	}
+}
+
+// Suspend drops every live feed (review is shown).
+func (l *LiveScreen) Suspend() {
+	l.CloseFocus()
+	l.Grid.Suspend()
+}
+
+// Close drops every feed.
+func (l *LiveScreen) Close() {
+	l.CloseFocus()
+	l.Grid.Close()
+}
+
+// FlagMarker opens the marker dialog for one Sentinel at t and saves the
+// marker on the server; onSaved (may be nil) gets the stored marker.
+func (a *App) FlagMarker(session, sentinel string, t time.Time) {
+	a.flagMarker(session, sentinel, t, nil)
+}
+
+func (a *App) flagMarker(session, sentinel string, t time.Time, onSaved func(proto.Marker)) {
+	if a.backend == nil {
+		return
+	}
+	f := NewMarkerForm(sentinel, t)
+	p := showModal(a.win.Canvas(), f.Content, fyne.NewSize(420, 0))
+	a.setPopup(p)
+	a.win.Canvas().Focus(f.Label)
+	f.OnCancel = func() { a.closePopup() }
+	f.OnSave = func(label, note string) {
+		f.Save.Disable()
+		f.Status.SetText("Saving…")
+		m := proto.Marker{Sentinel: sentinel, Time: t, Label: label, Note: note}
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			ctx, cancel := context.WithTimeout(a.ctx, 10*time.Second)
+			defer cancel()
+			saved, err := a.backend.AddMarker(ctx, session, m)
+			fyne.Do(func() {
+				if err != nil {
+					f.Save.Enable()
+					f.Status.SetText("Not saved: " + err.Error())
+					return
+				}
+				a.closePopup()
+				if onSaved != nil {
+					onSaved(saved)
+				}
+			})
+		}()
+	}
+}
