@@ -254,6 +254,11 @@ func (e *engine) skip(seq uint64, err error) {
 	if k, ok := e.p.tl.next(seq, true); ok {
 		gaps, e.cur = k.seq-seq, k.seq
 	}
+	// Pictures still held for reordering belong to good segments.
+	if e.dec.ready() && !e.dec.stale {
+		e.dec.drain()
+		e.receiveAll()
+	}
 	e.dec.reset()
 	e.p.report(err, gaps, "seq", seq)
 }
