@@ -1,0 +1,15 @@
+// Package sentinel is the reference Sentinel: it captures pictures from a
+// source (a synthetic test picture, a file, the X11 screen or a V4L2
+// camera), encodes them to H.264 with libx264 through go-astiav, and cuts
+// the encoder output into fragmented MP4 with FFmpeg's mp4 muxer writing
+// to a custom IO callback: one init segment (ftyp+moov) per encoder
+// generation, then one media segment (moof+mdat) per GOP, or per frame in
+// low-latency mode.
+//
+// A Sentinel hands its output to a Sink (the client package's Publisher
+// fits, through a small adapter in app), and takes control requests
+// (keyframe, frame rate) through RequestKeyframe and SetFPS.
+//
+// The test source writes the frame number into the top rows of every
+// picture; package sentinel/pattern reads it back from decoded frames.
+package sentinel
