@@ -1,0 +1,131 @@
+package server
+
+import (
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"proctor/server/auth"
+	"proctor/server/store"
+)
+
+// Defaults filled in by Config.Validate.
+const (
+	DefaultAddr             = ":8750"
+	DefaultDataDir          = "data"
+	DefaultWindow           = 20 * time.Second
+	DefaultMaxMessage       = 8 << 20
+	DefaultMaxConnsPerIP    = 256
+	DefaultMaxSubscriptions = 64
+	DefaultGrace            = 30 * time.Second
+	DefaultHeartbeatTimeout = 30 * time.Second
+	DefaultHeartbeatEvery   = 5 * time.Second
+	DefaultStallAfter       = 3 * time.Second
+	DefaultWriteTimeout     = 10 * time.Second
+	DefaultPingInterval     = 15 * time.Second
+	DefaultShutdownTimeout  = 10 * time.Second
+)
+
+// Config configures a Server. The zero value plus a Secret is valid.
+type Config struct {
+	// Addr is the listen address of Serve's caller (default ":8750").
+	Addr string
+	// DataDir holds the segment store and the session database
+	// (default "data").
+	DataDir string
+	// Secret signs and verifies tokens; at least auth.MinSecretLen bytes.
+	// It is never logged.
+	Secret []byte `json:"-"`
+	// Window is the live memory window per stream (default 20 s).
+	Window time.Duration
+	// MaxMessage bounds one WebSocket message (default 8 MiB).
+	MaxMessage int64
+	// MaxConnsPerIP bounds concurrent WebSocket connections from one
+	// address (default 256).
+	MaxConnsPerIP int
+	// MaxSubscriptions bounds the streams one watcher connection follows
+	// (default 64).
+	MaxSubscriptions int
+	// Grace is how long the session of a Sentinel that went away without
+	// "end" stays open for it to reconnect, before the watchdog marks it
+	// abandoned (default 30 s).
+	Grace time.Duration
+	// HeartbeatTimeout drops an ingest connection that sent nothing (not
+	// even a pong) for this long (default 30 s).
+	HeartbeatTimeout time.Duration
+	// HeartbeatEvery is the period of session heartbeats, quality flushes,
+	// the watchdog and the watchers' stats events (default 5 s).
+	HeartbeatEvery time.Duration
+	// StallAfter marks a connected Sentinel stalled when no segment came
+	// for this long (default 3 s).
+	StallAfter time.Duration
+	// WriteTimeout is the deadline of every socket write (default 10 s); a
+	// watcher that cannot take a message for this long is disconnected.
+	WriteTimeout time.Duration
+	// PingInterval is the WebSocket keepalive period (default 15 s).
+	PingInterval time.Duration
+	// ShutdownTimeout bounds the graceful shutdown (default 10 s).
+	ShutdownTimeout time.Duration
+	// TLSCert and TLSKey are PEM files; Serve uses TLS when both are set.
+	TLSCert, TLSKey string
+	// MetaPath is the SQLite file (default DataDir/meta.db).
+	MetaPath string
+	// Store configures the segment store; Store.Dir defaults to DataDir.
+	Store store.Config
+}
+
+// Validate checks c and fills in defaults.
+func (c *Config) Validate() error {
+	if len(c.Secret) < auth.MinSecretLen {
+		return fmt.Errorf("%w: secret must be at least %d bytes", ErrConfig, auth.MinSecretLen)
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return fmt.Errorf("%w: TLS needs both a certificate and a key", ErrConfig)
+	}
+	durations := []*time.Duration{&c.Window, &c.Grace, &c.HeartbeatTimeout, &c.HeartbeatEvery,
+		&c.StallAfter, &c.WriteTimeout, &c.PingInterval, &c.ShutdownTimeout}
+	defaults := []time.Duration{DefaultWindow, DefaultGrace, DefaultHeartbeatTimeout, DefaultHeartbeatEvery,
+		DefaultStallAfter, DefaultWriteTimeout, DefaultPingInterval, DefaultShutdownTimeout}
+	for i, d := range durations {
+		if *d < 0 {
+			return fmt.Errorf("%w: negative duration %v", ErrConfig, *d)
+		}
+		if *d == 0 {
+			*d = defaults[i]
+		}
+	}
+	if c.Grace < 2*c.HeartbeatEvery {
+		return fmt.Errorf("%w: grace %v must be at least two heartbeat periods (%v)", ErrConfig, c.Grace, c.HeartbeatEvery)
+	}
+	if c.MaxMessage < 0 || c.MaxConnsPerIP < 0 || c.MaxSubscriptions < 0 {
+		return fmt.Errorf("%w: negative limit", ErrConfig)
+	}
+	if c.MaxMessage == 0 {
+		c.MaxMessage = DefaultMaxMessage
+	}
+	if c.MaxMessage < 1<<10 {
+		return fmt.Errorf("%w: max message %d is below 1 KiB", ErrConfig, c.MaxMessage)
+	}
+	if c.MaxConnsPerIP == 0 {
+		c.MaxConnsPerIP = DefaultMaxConnsPerIP
+	}
+	if c.MaxSubscriptions == 0 {
+		c.MaxSubscriptions = DefaultMaxSubscriptions
+	}
+	if c.Addr == "" {
+		c.Addr = DefaultAddr
+	}
+	if c.DataDir == "" {
+		c.DataDir = DefaultDataDir
+	}
+	if c.MetaPath == "" {
+		c.MetaPath = filepath.Join(c.DataDir, "meta.db")
+	}
+	if c.Store.Dir == "" {
+		c.Store.Dir = c.DataDir
+	}
+	if err := c.Store.Validate(); err != nil {
+		return fmt.Errorf("%w: store: %w", ErrConfig, err)
+	}
+	return nil
+}

@@ -1,0 +1,16 @@
+package server
+
+import (
+	"net/http"
+	"time"
+
+	"proctor/server/httpapi"
+)
+
+// registerHistory mounts the history HTTP API (sessions, segments,
+// export, markers, the Sentinel list).
+func (s *Server) registerHistory(mux *http.ServeMux) {
+	api := &httpapi.API{Store: s.store, Meta: s.meta, Live: s.live, Auth: s.signer, Log: s.log,
+		Now: func() time.Time { return s.now() }}
+	api.Register(mux)
+}

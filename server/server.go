@@ -1,0 +1,184 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"proctor/proto"
+	"proctor/server/auth"
+	"proctor/server/hub"
+	"proctor/server/meta"
+	"proctor/server/metrics"
+	"proctor/server/store"
+)
+
+// Server is the relay. Create it with New, run it with Serve (or mount
+// Handler in your own http.Server and call Close).
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	signer   *auth.Signer
+	store    *store.Store
+	meta     *meta.DB
+	hub      *hub.Hub
+	live     *live
+	reg      *metrics.Registry
+	m        *serverMetrics
+	limiter  *ipLimiter
+	ingestUp *websocket.Upgrader
+	watchUp  *websocket.Upgrader
+	mux      *http.ServeMux
+	start    time.Time
+	now      func() time.Time
+
+	bgCancel context.CancelFunc
+	bg       sync.WaitGroup
+	conns    sync.WaitGroup // WebSocket handlers
+
+	mu        sync.Mutex
+	closing   bool
+	closed    chan struct{}
+	closeErr  error
+	closeOnce sync.Once
+	addr      string
+}
+
+// New validates cfg, opens the store and the session database, and
+// starts the maintenance goroutine (heartbeats, watchdog, stats events).
+func New(cfg Config, log *slog.Logger) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	log = log.With("component", "server")
+	signer, err := auth.NewSigner(cfg.Secret)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+	}
+	st, err := store.Open(cfg.Store, log)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	db, err := meta.Open(cfg.MetaPath, log)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("open session database: %w", err)
+	}
+	h := hub.New(hub.Config{Window: cfg.Window})
+	s := &Server{
+		cfg: cfg, log: log, signer: signer, store: st, meta: db, hub: h, live: newLive(h),
+		reg: metrics.NewRegistry(), limiter: newIPLimiter(cfg.MaxConnsPerIP),
+		ingestUp: newUpgrader(4096), watchUp: newUpgrader(256),
+		start: time.Now(), now: time.Now, closed: make(chan struct{}),
+	}
+	s.m = newServerMetrics(s)
+	s.mux = s.routes()
+	ctx, cancel := context.WithCancel(context.Background())
+	s.bgCancel = cancel
+	s.bg.Add(1)
+	go s.maintain(ctx)
+	log.Info("server ready", "data", cfg.DataDir, "window", cfg.Window, "sync", cfg.Store.Sync)
+	return s, nil
+}
+
+func (s *Server) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/ingest", s.handleIngest)
+	mux.HandleFunc("GET /v1/watch", s.handleWatch)
+	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.Handle("GET /metrics", s.reg)
+	s.registerHistory(mux)
+	return mux
+}
+
+// Handler serves every endpoint.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// Addr is the address Serve listens on (empty before Serve).
+func (s *Server) Addr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.addr
+}
+
+// Sentinels returns the live Sentinels, as GET /v1/sentinels lists them.
+func (s *Server) Sentinels() []proto.SentinelInfo { return s.live.Sentinels() }
+
+// MarkerAdded tells the watchers about a new marker.
+func (s *Server) MarkerAdded(m proto.Marker) { s.live.MarkerAdded(m) }
+
+func (s *Server) handleHealth(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(proto.Health{Status: "ok", Version: proto.ProtocolVersion,
+		Uptime: int64(time.Since(s.start).Seconds())})
+}
+
+// track registers a WebSocket handler; false once shutting down.
+func (s *Server) track() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.conns.Add(1)
+	return true
+}
+
+// dbctx bounds one database call.
+func (s *Server) dbctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), 10*time.Second)
+}
+
+// Serve accepts connections on ln (TLS when the Config names a
+// certificate) until ctx is done, then shuts down gracefully and returns.
+// It returns nil after a clean shutdown.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	s.mu.Lock()
+	s.addr = ln.Addr().String()
+	s.mu.Unlock()
+	hs := &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
+	errc := make(chan error, 1)
+	go func() {
+		if s.cfg.TLSCert != "" {
+			errc <- hs.ServeTLS(ln, s.cfg.TLSCert, s.cfg.TLSKey)
+		} else {
+			errc <- hs.Serve(ln)
+		}
+	}()
+	s.log.Info("listening", "addr", s.addr, "tls", s.cfg.TLSCert != "")
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-errc:
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	hs.Shutdown(sctx)
+	if serveErr == nil {
+		<-errc
+	}
+	err := s.shutdown(sctx)
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return serveErr
+	}
+	return err
+}
+
+// Close shuts the server down (for callers that mount Handler themselves).
+func (s *Server) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	return s.shutdown(ctx)
+}

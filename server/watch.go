@@ -1,0 +1,186 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"proctor/proto"
+	"proctor/server/auth"
+)
+
+// maxWatchMessage bounds a watcher's requests, which are small JSON.
+const maxWatchMessage = 64 << 10
+
+func (s *Server) handleWatch(rw http.ResponseWriter, r *http.Request) {
+	c, err := s.watchUp.Upgrade(rw, r, nil)
+	if err != nil {
+		return
+	}
+	if !s.track() {
+		fail(c, proto.NewError(proto.CodeShutdown, "server is shutting down"), s.cfg.WriteTimeout)
+		return
+	}
+	defer s.conns.Done()
+	ip := clientIP(r)
+	if !s.limiter.acquire(ip) {
+		s.m.rejected.Inc()
+		fail(c, proto.NewError(proto.CodeLimit, "too many connections from %s", ip), s.cfg.WriteTimeout)
+		return
+	}
+	defer s.limiter.release(ip)
+	claims, err := s.signer.Verify(auth.FromRequest(r), s.now())
+	if err != nil {
+		s.m.rejected.Inc()
+		fail(c, proto.NewError(proto.CodeUnauthorized, "%v", err), s.cfg.WriteTimeout)
+		return
+	}
+	if !claims.CanWatch() {
+		s.m.rejected.Inc()
+		fail(c, proto.NewError(proto.CodeForbidden, "role %s may not watch live streams", claims.Role), s.cfg.WriteTimeout)
+		return
+	}
+	w := newWatcher(s, c, s.log.With("remote", r.RemoteAddr, "watcher", claims.Subject))
+	s.m.watchers.Add(1)
+	defer s.m.watchers.Add(-1)
+	s.live.addWatcher(w)
+	go w.writer()
+	err = w.read()
+	var pe *proto.Error
+	if errors.As(err, &pe) {
+		s.m.rejected.Inc()
+		w.log.Info("watcher refused", "code", pe.Code, "msg", pe.Message)
+		w.stop(pe)
+	} else {
+		w.stop(nil)
+	}
+	<-w.writerDone
+	lingerClose(c)
+	w.cleanup()
+}
+
+// read processes the watcher's requests until the connection ends; a
+// *proto.Error is a fatal bad request.
+func (w *watcher) read() error {
+	c := w.c
+	timeout := 2*w.s.cfg.PingInterval + w.s.cfg.WriteTimeout
+	c.SetReadDeadline(time.Now().Add(timeout))
+	c.SetPongHandler(func(string) error {
+		c.SetReadDeadline(time.Now().Add(timeout))
+		return nil
+	})
+	var scratch bytes.Buffer
+	limit := min(w.s.cfg.MaxMessage, maxWatchMessage)
+	for {
+		typ, b, err := readMessage(c, limit, &scratch)
+		if err != nil {
+			if errors.Is(err, errTooLarge) {
+				return errorFor(err)
+			}
+			return err
+		}
+		c.SetReadDeadline(time.Now().Add(timeout))
+		if typ != websocket.TextMessage {
+			return proto.NewError(proto.CodeBadMessage, "watchers send JSON text messages only")
+		}
+		m, err := proto.DecodeMessage(b)
+		if err != nil {
+			return errorFor(err)
+		}
+		if err := w.handle(m); err != nil {
+			return err
+		}
+	}
+}
+
+func (w *watcher) handle(m any) error {
+	switch m := m.(type) {
+	case *proto.Subscribe:
+		return w.subscribe(m)
+	case *proto.Unsubscribe:
+		for _, id := range m.Sentinels {
+			w.unsubscribe(id)
+		}
+	case *proto.Keyframe:
+		if m.Sentinel == "" {
+			return proto.NewError(proto.CodeBadMessage, "keyframe needs a sentinel")
+		}
+		if sn := w.s.live.lookup(m.Sentinel); sn != nil {
+			sn.keyframe()
+		}
+	case *proto.FPS:
+		if m.Sentinel == "" {
+			return proto.NewError(proto.CodeBadMessage, "fps needs a sentinel")
+		}
+		if sn := w.s.live.lookup(m.Sentinel); sn != nil {
+			sn.setFPS(w, m.FPS)
+		}
+	default:
+		return proto.NewError(proto.CodeBadMessage, "unexpected %T on watch", m)
+	}
+	return nil
+}
+
+func (w *watcher) subscribe(m *proto.Subscribe) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, id := range m.Sentinels {
+		if _, ok := w.subs[id]; ok {
+			continue
+		}
+		if len(w.subs) >= w.s.cfg.MaxSubscriptions {
+			return proto.NewError(proto.CodeLimit, "at most %d subscriptions per connection", w.s.cfg.MaxSubscriptions)
+		}
+		st := w.s.hub.Stream(id)
+		if st == nil {
+			return proto.NewError(proto.CodeShutdown, "server is shutting down")
+		}
+		w.subs[id] = &sub{id: id, cur: st.Subscribe(m.From, w.wake)}
+	}
+	w.rebuildLocked()
+	return nil
+}
+
+func (w *watcher) unsubscribe(id string) {
+	w.mu.Lock()
+	sb := w.subs[id]
+	if sb != nil {
+		delete(w.subs, id)
+		w.rebuildLocked()
+	}
+	w.mu.Unlock()
+	if sb == nil {
+		return
+	}
+	sb.closed.Store(true)
+	sb.cur.Close()
+	if sn := w.s.live.lookup(id); sn != nil {
+		sn.setFPS(w, 0)
+	}
+	w.s.hub.Remove(id)
+}
+
+func (w *watcher) rebuildLocked() {
+	w.subList = make([]*sub, 0, len(w.subs))
+	for _, sb := range w.subs {
+		w.subList = append(w.subList, sb)
+	}
+	w.subVer++
+}
+
+// cleanup releases the cursors and requests of a finished watcher.
+func (w *watcher) cleanup() {
+	w.mu.Lock()
+	ids := make([]string, 0, len(w.subs))
+	for id := range w.subs {
+		ids = append(ids, id)
+	}
+	w.mu.Unlock()
+	for _, id := range ids {
+		w.unsubscribe(id)
+	}
+	w.s.live.removeWatcher(w)
+}

@@ -1,0 +1,151 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"proctor/proto"
+)
+
+// errTooLarge means a received message is over the size limit.
+var errTooLarge = errors.New("message too large")
+
+// newUpgrader returns the upgrader of one endpoint. Watchers get a small
+// write buffer: gorilla copies only what fits in it and hands the rest of
+// a message to writev, so relayed payloads are not copied per watcher.
+func newUpgrader(writeBuf int) *websocket.Upgrader {
+	return &websocket.Upgrader{
+		ReadBufferSize:   4096,
+		WriteBufferSize:  writeBuf,
+		HandshakeTimeout: 10 * time.Second,
+		// Credentials are bearer tokens, not cookies: any origin may connect.
+		CheckOrigin: func(*http.Request) bool { return true },
+	}
+}
+
+// readMessage reads one message into scratch, refusing more than limit
+// bytes, and returns a copy of exactly its length (so rings and stores hold
+// no spare capacity). The gorilla read limit is only a backstop: hitting it
+// would close the socket before the JSON error could be sent.
+func readMessage(c *websocket.Conn, limit int64, scratch *bytes.Buffer) (int, []byte, error) {
+	typ, r, err := c.NextReader()
+	if err != nil {
+		return 0, nil, err
+	}
+	scratch.Reset()
+	n, err := scratch.ReadFrom(io.LimitReader(r, limit+1))
+	if err != nil {
+		return 0, nil, err
+	}
+	if n > limit {
+		return typ, nil, fmt.Errorf("%w: over %d bytes", errTooLarge, limit)
+	}
+	return typ, bytes.Clone(scratch.Bytes()), nil
+}
+
+// writeJSON encodes m and writes it as a text message with a deadline.
+func writeJSON(c *websocket.Conn, m any, timeout time.Duration) error {
+	b, err := proto.Encode(m)
+	if err != nil {
+		return err
+	}
+	c.SetWriteDeadline(time.Now().Add(timeout))
+	return c.WriteMessage(websocket.TextMessage, b)
+}
+
+// fail sends a proto.Error, a close frame, and closes the connection. The
+// caller must own the connection's writes.
+func fail(c *websocket.Conn, e *proto.Error, timeout time.Duration) {
+	writeJSON(c, e, timeout)
+	c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(closeCode(e.Code), e.Code), time.Now().Add(timeout))
+	lingerClose(c)
+}
+
+// lingerClose half-closes the connection and discards what the peer still
+// sends for a moment before closing, so that closing with unread input
+// (a refused oversized message) does not reset the connection and destroy
+// the error message in flight. Nobody else may be reading c.
+func lingerClose(c *websocket.Conn) {
+	nc := c.NetConn()
+	if cw, ok := nc.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite()
+		nc.SetReadDeadline(time.Now().Add(2 * time.Second))
+		io.Copy(io.Discard, nc)
+	}
+	nc.Close()
+}
+
+// closeCode is the WebSocket close code that goes with an error code.
+func closeCode(code string) int {
+	switch code {
+	case proto.CodeShutdown:
+		return websocket.CloseGoingAway
+	case proto.CodeInternal:
+		return websocket.CloseInternalServerErr
+	case proto.CodeTooLarge:
+		return websocket.CloseMessageTooBig
+	}
+	return websocket.ClosePolicyViolation
+}
+
+// errorFor maps a decode or validation error to its protocol error.
+func errorFor(err error) *proto.Error {
+	code := proto.CodeBadMessage
+	switch {
+	case errors.Is(err, errTooLarge):
+		code = proto.CodeTooLarge
+	case errors.Is(err, proto.ErrID):
+		code = proto.CodeBadID
+	case errors.Is(err, proto.ErrHeader):
+		code = proto.CodeBadHeader
+	case errors.Is(err, proto.ErrInit), errors.Is(err, proto.ErrMedia):
+		code = proto.CodeBadPayload
+	}
+	return proto.NewError(code, "%v", err)
+}
+
+// clientIP is the remote address without the port.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// ipLimiter counts open connections per client address.
+type ipLimiter struct {
+	max int
+
+	mu    sync.Mutex
+	conns map[string]int
+}
+
+func newIPLimiter(max int) *ipLimiter { return &ipLimiter{max: max, conns: make(map[string]int)} }
+
+// acquire takes a slot for ip and reports whether one was free.
+func (l *ipLimiter) acquire(ip string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.conns[ip] >= l.max {
+		return false
+	}
+	l.conns[ip]++
+	return true
+}
+
+func (l *ipLimiter) release(ip string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.conns[ip]--; l.conns[ip] <= 0 {
+		delete(l.conns, ip)
+	}
+}
