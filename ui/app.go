@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
@@ -21,6 +22,11 @@ type Config struct {
 	// Title of the window; Log for diagnostics (default slog.Default()).
 	Title string
 	Log   *slog.Logger
+
+	// Now is the clock of markers flagged live (default time.Now).
+	Now func() time.Time
+
+	manualPump bool // tests drive pump themselves
 }
 
 // App is the desktop app: one window that shows the connect screen, the
@@ -33,7 +39,8 @@ type App struct {
 
 	ctx    context.Context
 	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	wg     sync.WaitGroup // the ticker and the event loop
+	work   sync.WaitGroup // one-shot requests (connect, HTTP calls)
 
 	// Fields below are used on the Fyne goroutine only.
 	backend Backend
@@ -44,12 +51,17 @@ type App struct {
 	browser *Browser
 	popup   *widget.PopUp // open modal dialog, closed by Esc
 	ticker  *frameTicker
+
+	lastMarkerForm *MarkerForm // for tests
 }
 
 // New builds the app window on fa (not shown yet).
 func New(fa fyne.App, cfg Config) *App {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	if cfg.Title == "" {
 		cfg.Title = "Proctor"
@@ -70,7 +82,9 @@ func New(fa fyne.App, cfg Config) *App {
 	a.win.Canvas().SetOnTypedRune(a.typedRune)
 	a.win.SetOnClosed(a.Close)
 	a.ticker = newFrameTicker(a.pump)
-	a.ticker.start(a.ctx, &a.wg)
+	if !cfg.manualPump {
+		a.ticker.start(a.ctx, &a.wg)
+	}
 	if cfg.AutoConnect && server != "" {
 		a.connect.submit()
 	}
@@ -104,6 +118,7 @@ func (a *App) Close() {
 		}
 	}
 	a.wg.Wait()
+	a.work.Wait()
 }
 
 func (a *App) closeScreens() {
@@ -119,9 +134,9 @@ func (a *App) closeScreens() {
 // dial connects in a goroutine and switches to the live screen.
 func (a *App) dial(server, token string) {
 	server, token = strings.TrimSpace(server), strings.TrimSpace(token)
-	a.wg.Add(1)
+	a.work.Add(1)
 	go func() {
-		defer a.wg.Done()
+		defer a.work.Done()
 		b, err := a.cfg.Dialer.Dial(a.ctx, server, token)
 		fyne.Do(func() {
 			if a.ctx.Err() != nil {
@@ -217,9 +232,9 @@ type runner func(work func(ctx context.Context) (apply func()))
 
 // async is the App's runner.
 func (a *App) async(work func(ctx context.Context) func()) {
-	a.wg.Add(1)
+	a.work.Add(1)
 	go func() {
-		defer a.wg.Done()
+		defer a.work.Done()
 		apply := work(a.ctx)
 		if apply == nil {
 			return

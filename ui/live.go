@@ -172,7 +172,7 @@ func (l *LiveScreen) FlagSelected() {
 	if !ok {
 		return
 	}
-	l.app.FlagMarker(s.Session, s.ID, time.Now())
+	l.app.FlagMarker(s.Session, s.ID, l.app.cfg.Now())
 }
 
 // Pump swaps in new frames of the visible tiles.
@@ -214,6 +214,7 @@ func (a *App) flagMarker(session, sentinel string, t time.Time, onSaved func(pro
 		return
 	}
 	f := NewMarkerForm(sentinel, t)
+	a.lastMarkerForm = f
 	p := showModal(a.win.Canvas(), f.Content, fyne.NewSize(420, 0))
 	a.setPopup(p)
 	a.win.Canvas().Focus(f.Label)
@@ -222,9 +223,9 @@ func (a *App) flagMarker(session, sentinel string, t time.Time, onSaved func(pro
 		f.Save.Disable()
 		f.Status.SetText("Saving…")
 		m := proto.Marker{Sentinel: sentinel, Time: t, Label: label, Note: note}
-		a.wg.Add(1)
+		a.work.Add(1)
 		go func() {
-			defer a.wg.Done()
+			defer a.work.Done()
 			ctx, cancel := context.WithTimeout(a.ctx, 10*time.Second)
 			defer cancel()
 			saved, err := a.backend.AddMarker(ctx, session, m)
