@@ -94,7 +94,7 @@ func fatal(e *ServerError) bool {
 	case proto.CodeConflict:
 		return sessionClosed(e)
 	case proto.CodeUnauthorized, proto.CodeForbidden, proto.CodeBadID, proto.CodeBadHeader,
-		proto.CodeBadPayload, proto.CodeBadMessage, proto.CodeTooLarge, proto.CodeBadRequest,
+		proto.CodeBadPayload, proto.CodeBadMessage, proto.CodeTooLarge, proto.CodeBadRequest, proto.CodeSequence,
 		CodeSessionClosed, "closed":
 		return true
 	case "":

@@ -63,6 +63,12 @@ func (p *peer) watch(w http.ResponseWriter, r *http.Request) {
 		var out [][]byte
 		switch m := m.(type) {
 		case *proto.Subscribe:
+			if p.maxSubs > 0 && len(pw.subs)+len(m.Sentinels) > p.maxSubs {
+				p.mu.Unlock()
+				b, _ := proto.Encode(proto.NewError(proto.CodeLimit, "at most %d subscriptions per connection", p.maxSubs))
+				pw.write(websocket.TextMessage, b)
+				return
+			}
 			for _, id := range m.Sentinels {
 				pw.subs[id] = true
 				msgs := p.media[id]

@@ -145,6 +145,7 @@ func (p *Publisher) welcome(w *proto.Welcome) {
 		p.based = true
 		p.bl.rebase(w.Next)
 		p.nextSeq += w.Next
+		p.genBase = w.Generation
 	} else if w.Next > p.nextSeq {
 		p.log.Warn("server expects a sequence ahead of this publisher; skipping forward",
 			"next", w.Next, "have", p.nextSeq)
@@ -196,14 +197,14 @@ func (p *Publisher) write(ctx context.Context, conn *websocket.Conn, readErr <-c
 	var sentInit *initSeg
 	hdr := make([]byte, 0, proto.HeaderFixedLen+proto.MaxIDLen)
 	for {
-		msg, init, e, ending := p.pick(sentInit)
+		msg, init, gen, e, ending := p.pick(sentInit)
 		var err error
 		switch {
 		case msg != nil:
 			err = writeJSON(conn, msg)
 		case init != nil:
 			sentInit = init
-			h := proto.Header{Kind: proto.KindInit, Sentinel: p.hello.Sentinel, Seq: init.gen}
+			h := proto.Header{Kind: proto.KindInit, Sentinel: p.hello.Sentinel, Seq: gen}
 			err = writeBinary(conn, proto.AppendHeader(hdr[:0], h), init.payload)
 		case e != nil:
 			h := proto.Header{Kind: proto.KindMedia, Sentinel: p.hello.Sentinel, Seq: e.seq, Time: e.time, Duration: e.dur}
@@ -239,23 +240,23 @@ func (p *Publisher) write(ctx context.Context, conn *websocket.Conn, readErr <-c
 // pick chooses what to send next: a details message, the init the next
 // segment follows (when not sent on this connection yet), the next segment
 // (marked sent), or the current init.
-func (p *Publisher) pick(sentInit *initSeg) (msg any, init *initSeg, e *entry, ending bool) {
+func (p *Publisher) pick(sentInit *initSeg) (msg any, init *initSeg, gen uint64, e *entry, ending bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.detailsPending {
 		p.detailsPending = false
-		return &proto.Details{Type: proto.TypeDetails, Details: maps.Clone(p.hello.Details)}, nil, nil, false
+		return &proto.Details{Type: proto.TypeDetails, Details: maps.Clone(p.hello.Details)}, nil, 0, nil, false
 	}
 	if e := p.bl.next(); e != nil {
 		if e.init != sentInit {
-			return nil, e.init, nil, false
+			return nil, e.init, p.genBase + e.init.gen, nil, false
 		}
-		return nil, nil, p.bl.take(), false
+		return nil, nil, 0, p.bl.take(), false
 	}
 	if p.cur != nil && p.cur != sentInit {
-		return nil, p.cur, nil, false
+		return nil, p.cur, p.genBase + p.cur.gen, nil, false
 	}
-	return nil, nil, nil, p.ending
+	return nil, nil, 0, nil, p.ending
 }
 
 // sendEnd sends "end", then a close frame, and waits briefly for the

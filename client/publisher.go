@@ -68,7 +68,8 @@ type Publisher struct {
 	mu             sync.Mutex
 	hello          proto.Hello
 	detailsPending bool
-	based          bool // the first welcome fixed the numbering
+	based          bool   // the first welcome fixed the numbering
+	genBase        uint64 // added to Init generations on the wire
 	nextSeq        uint64
 	cur            *initSeg
 	bl             backlog
@@ -110,8 +111,12 @@ func (p *Publisher) notify() {
 	}
 }
 
-// Init sets the init segment of generation gen. It is sent before the
-// next segment and again first on every reconnect.
+// Init sets the init segment of generation gen (1, 2, ... whenever the
+// encoder's parameters change). It is sent before the next segment and
+// again first on every reconnect. On the wire gen is offset by the
+// generation the server had stored for the stream at the first welcome, so
+// a restarted Sentinel continuing a session starts a new generation
+// instead of colliding with the stored ones.
 func (p *Publisher) Init(gen uint64, payload []byte) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -34,6 +34,7 @@ type Subscription struct {
 	c  chan Media
 
 	// Guarded by w.mu.
+	order       uint64  // creation order in the Watcher
 	from        *uint64 // the first subscribe's resume point
 	last        uint64  // last media sequence delivered or deliberately dropped
 	have        bool    // last is set

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -46,6 +47,10 @@ func (w *Watcher) Run(ctx context.Context) error {
 			w.log.Error("watch refused", "err", err)
 			return fmt.Errorf("watch: %w", err)
 		}
+		var se *ServerError
+		if errors.As(err, &se) && se.Code == proto.CodeLimit && strings.Contains(se.Message, "subscription") {
+			w.overLimit(se)
+		}
 		w.log.Warn("watch connection lost; reconnecting", "err", err)
 		if bo.wait(ctx) != nil {
 			return nil
@@ -69,7 +74,7 @@ func (w *Watcher) connection(ctx context.Context, bo *backoff) error {
 	w.mu.Lock()
 	w.connected = true
 	w.queue = w.queue[:0]
-	for _, s := range w.subs {
+	for _, s := range w.sorted() {
 		w.send(&proto.Subscribe{Type: proto.TypeSubscribe, Sentinels: []string{s.id}, From: s.resumeFrom()})
 	}
 	for id, fps := range w.fps {

@@ -1,8 +1,11 @@
 package client
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
+	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -37,6 +40,7 @@ type Watcher struct {
 	running     bool
 	stopped     bool
 	cancel      context.CancelFunc
+	order       uint64 // counts Subscribe calls, so resubscribes keep their order
 	lostEvents  int64
 	lastLostLog time.Time
 }
@@ -85,6 +89,8 @@ func (w *Watcher) Subscribe(id string, from *uint64) *Subscription {
 	if old := w.subs[id]; old != nil {
 		old.close()
 	}
+	w.order++
+	s.order = w.order
 	w.subs[id] = s
 	w.send(&proto.Subscribe{Type: proto.TypeSubscribe, Sentinels: []string{id}, From: s.resumeFrom()})
 	return s
@@ -109,6 +115,9 @@ func (w *Watcher) unsubscribe(s *Subscription) {
 // Keyframe asks Sentinel id for a keyframe now. It is not remembered over a
 // reconnect (a resubscribe starts at a keyframe anyway).
 func (w *Watcher) Keyframe(id string) {
+	if !proto.ValidID(id) {
+		return // the server would close the connection over it
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.send(&proto.Keyframe{Type: proto.TypeKeyframe, Sentinel: id})
@@ -117,6 +126,9 @@ func (w *Watcher) Keyframe(id string) {
 // FPS asks Sentinel id for a frame rate; 0 withdraws the request. A
 // non-zero request is sent again after every reconnect.
 func (w *Watcher) FPS(id string, fps float64) {
+	if !proto.ValidID(id) || math.IsNaN(fps) {
+		return // the server would close the connection over it
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if fps <= 0 {
@@ -180,4 +192,34 @@ func (w *Watcher) stopLocked() {
 		s.close()
 		delete(w.subs, id)
 	}
+}
+
+// sorted returns the subscriptions in the order they were made.
+// Caller holds w.mu.
+func (w *Watcher) sorted() []*Subscription {
+	subs := make([]*Subscription, 0, len(w.subs))
+	for _, s := range w.subs {
+		subs = append(subs, s)
+	}
+	slices.SortFunc(subs, func(a, b *Subscription) int { return cmp.Compare(a.order, b.order) })
+	return subs
+}
+
+// overLimit ends the newest subscription after the server refused the
+// connection for having too many: resubscribing them all would be refused
+// again. The subscriber sees C closed; Events gets the *proto.Error.
+func (w *Watcher) overLimit(e *ServerError) {
+	w.mu.Lock()
+	subs := w.sorted()
+	if len(subs) == 0 {
+		w.mu.Unlock()
+		return
+	}
+	s := subs[len(subs)-1]
+	delete(w.subs, s.id)
+	delete(w.fps, s.id)
+	s.close()
+	w.mu.Unlock()
+	w.log.Warn("subscription over the server's limit ended", "sentinel", s.id, "message", e.Message)
+	w.event(&proto.Error{Type: proto.TypeError, Code: e.Code, Message: e.Message, Sentinel: s.id})
 }

@@ -269,3 +269,37 @@ func TestWatchSlowSubscriberDoesNotBlockOthers(t *testing.T) {
 		t.Errorf("slow stats %+v", st)
 	}
 }
+
+func TestWatchSubscriptionLimit(t *testing.T) {
+	ctx := testCtx(t)
+	peer := newPeer(t, "tok")
+	peer.maxSubs = 2
+	w := NewWatcher(peer.config())
+	var wg sync.WaitGroup
+	wg.Go(func() { w.Run(ctx) })
+	defer wg.Wait()
+	defer w.Close()
+	a := w.Subscribe("a", nil)
+	b := w.Subscribe("b", nil)
+	c := w.Subscribe("c", nil) // over the limit: the server closes the connection
+	for e := range w.Events() {
+		if pe, ok := e.(*proto.Error); ok {
+			if pe.Sentinel != "c" || pe.Code != proto.CodeLimit {
+				t.Fatalf("error event %+v", pe)
+			}
+			break
+		}
+	}
+	if _, ok := <-c.C; ok {
+		t.Fatal("the newest subscription was not ended")
+	}
+	// The others are resubscribed and receive media.
+	pushInit(peer, "a", 1)
+	pushInit(peer, "b", 1)
+	if got := recv(t, a.C, 1); got[0] != "i1" {
+		t.Fatalf("a got %v", got)
+	}
+	if got := recv(t, b.C, 1); got[0] != "i1" {
+		t.Fatalf("b got %v", got)
+	}
+}
