@@ -19,4 +19,13 @@
 // ends with the last segment of the generation it started in, and the
 // X-Proctor-Truncated response header says so (value: the first sequence
 // left out). The client asks again from that segment's start for the rest.
+// After a gap in the sequence numbers (segments the server never got) the
+// file resumes at the next keyframe, so it never holds pictures that
+// refer to lost ones; the gap shows as a jump in the timestamps.
+// Response headers X-Proctor-Generation, X-Proctor-Sequences ("first-last"),
+// X-Proctor-Start and X-Proctor-End (RFC 3339) say what the file holds.
+//
+// GET /v1/sentinels answers in the shape of the watch "sentinels" message
+// (proto.Sentinels, sorted by id). POST .../markers answers 201 with the
+// stored marker; the author defaults to the token's subject.
 package httpapi

@@ -21,7 +21,7 @@ import (
 // env is a real API over a real store directory and SQLite file, served
 // on loopback.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	st     *store.Store
 	db     *meta.DB
 	signer *auth.Signer
@@ -54,7 +54,7 @@ func (l *liveList) MarkerAdded(m proto.Marker) {
 // t0 is the wall-clock start of the test streams.
 var t0 = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := store.Open(store.Config{Dir: filepath.Join(dir, "data"), Sync: store.SyncNever}, nil)

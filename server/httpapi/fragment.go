@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"sync"
 )
 
 // maxMoof bounds the moof box read into memory to be rewritten. A moof of
@@ -26,8 +27,18 @@ type fragmentWriter struct {
 	copyBuf []byte // scratch for io.CopyBuffer, reused
 }
 
+// copyBufs recycles the copy buffers of finished exports.
+var copyBufs = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
+
 func newFragmentWriter(w io.Writer) *fragmentWriter {
-	return &fragmentWriter{w: w, copyBuf: make([]byte, 64<<10)}
+	return &fragmentWriter{w: w, copyBuf: *copyBufs.Get().(*[]byte)}
+}
+
+// release returns the copy buffer for reuse; f is unusable afterwards.
+func (f *fragmentWriter) release() {
+	b := f.copyBuf
+	f.copyBuf, f.moof = nil, nil
+	copyBufs.Put(&b)
 }
 
 // Write writes b to the destination as is, counting it.

@@ -111,6 +111,7 @@ func (a *API) media(w http.ResponseWriter, r *http.Request, _ auth.Claims) error
 		return nil
 	}
 	fw := newFragmentWriter(w)
+	defer fw.release()
 	err = fw.write(init)
 	for i := 0; err == nil && i < len(p.recs); i++ {
 		rec := p.recs[i]
