@@ -23,6 +23,7 @@ var migrations = []string{
 		expected  INTEGER NOT NULL DEFAULT 0
 	);
 	CREATE INDEX sessions_start ON sessions (start, id);
+	CREATE INDEX sessions_state ON sessions (state, start, id);
 	CREATE INDEX sessions_live ON sessions (state, heartbeat);
 
 	CREATE TABLE session_details (
