@@ -3,6 +3,8 @@ package httpapi
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -124,4 +126,39 @@ func span(a, b int) []int {
 		s = append(s, i)
 	}
 	return s
+}
+
+// TestMediaCorruptSegment: a stored segment whose boxes no longer line up
+// (damaged on disk after it was indexed) ends the transfer short of its
+// Content-Length, so the client sees an error rather than a wrong file.
+func TestMediaCorruptSegment(t *testing.T) {
+	e := newEnv(t)
+	f := e.fixture()
+	logs, err := filepath.Glob(filepath.Join(e.dir, "data", "streams", "cam", "exam1", "*.log"))
+	if err != nil || len(logs) != 1 {
+		t.Fatalf("log files %v %v", logs, err)
+	}
+	// Break the size of segment 3's moof.
+	fh, err := os.OpenFile(logs[0], os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fh.WriteAt([]byte{0xff, 0xff, 0xff, 0xff}, f.gen1[3].Offset); err != nil {
+		t.Fatal(err)
+	}
+	fh.Close()
+	req, _ := http.NewRequest("GET", e.srv.URL+"/v1/sessions/exam1/sentinels/cam/media.mp4", nil)
+	req.Header.Set("Authorization", "Bearer "+e.token(auth.RoleReviewer, "r"))
+	resp, err := e.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err == nil {
+		t.Fatalf("read %d of %d bytes without an error", len(b), resp.ContentLength)
+	}
+	if want := int64(len(f.a.init)) + f.gen1[0].Size + f.gen1[1].Size + f.gen1[2].Size; int64(len(b)) != want {
+		t.Fatalf("got %d bytes before the damaged segment, want %d", len(b), want)
+	}
 }
