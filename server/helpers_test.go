@@ -216,6 +216,7 @@ func (e *env) publish(t testing.TB, id, sid string) *pub {
 	for i := 0; ; i++ {
 		p, err := e.tryPublish(id, sid)
 		if err == nil {
+			t.Cleanup(func() { p.c.Close() })
 			return p
 		}
 		if i == 50 || !strings.Contains(err.Error(), proto.CodeConflict) {
@@ -321,6 +322,7 @@ func (e *env) watch(t testing.TB, ids ...string) *websocket.Conn {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { c.Close() })
 	m, err := readJSON(c)
 	if err != nil {
 		t.Fatal(err)

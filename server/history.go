@@ -10,7 +10,7 @@ import (
 // registerHistory mounts the history HTTP API (sessions, segments,
 // export, markers, the Sentinel list).
 func (s *Server) registerHistory(mux *http.ServeMux) {
-	api := &httpapi.API{Store: s.store, Meta: s.meta, Live: s.live, Auth: s.signer, Log: s.log,
+	api := &httpapi.API{Store: s.store, Meta: s.meta, Live: s.live, Auth: s.signer, Log: s.root,
 		Now: func() time.Time { return s.now() }}
 	api.Register(mux)
 }

@@ -26,6 +26,7 @@ import (
 type Server struct {
 	cfg      Config
 	log      *slog.Logger
+	root     *slog.Logger // without the component, for sub-packages
 	signer   *auth.Signer
 	store    *store.Store
 	meta     *meta.DB
@@ -61,16 +62,17 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	root := log
 	log = log.With("component", "server")
 	signer, err := auth.NewSigner(cfg.Secret)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 	}
-	st, err := store.Open(cfg.Store, log)
+	st, err := store.Open(cfg.Store, root)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	db, err := meta.Open(cfg.MetaPath, log)
+	db, err := meta.Open(cfg.MetaPath, root)
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("open session database: %w", err)
@@ -78,7 +80,7 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 	h := hub.New(hub.Config{Window: cfg.Window})
 	s := &Server{
 		cfg: cfg, log: log, signer: signer, store: st, meta: db, hub: h, live: newLive(h),
-		reg: metrics.NewRegistry(), limiter: newIPLimiter(cfg.MaxConnsPerIP),
+		root: root, reg: metrics.NewRegistry(), limiter: newIPLimiter(cfg.MaxConnsPerIP),
 		ingestUp: newUpgrader(4096), watchUp: newUpgrader(256),
 		start: time.Now(), now: time.Now, closed: make(chan struct{}),
 	}
