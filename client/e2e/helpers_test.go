@@ -1,0 +1,192 @@
+package e2e
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"proctor/client"
+	"proctor/proto"
+	"proctor/server"
+	"proctor/server/auth"
+)
+
+var secret = []byte("e2e-secret-0123456789")
+
+// clip is real H.264 fMP4 from the ffmpeg CLI, split into the init segment
+// and one segment per moof+mdat pair.
+type clip struct {
+	init []byte
+	segs []client.Segment
+}
+
+// makeClip encodes seconds of testsrc2 at 10 fps, a keyframe every gop
+// frames, one fragment per frame.
+func makeClip(t *testing.T, seconds, gop int) *clip {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "clip.mp4")
+	cmd := exec.Command("ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10",
+		"-t", fmt.Sprint(seconds), "-c:v", "libx264", "-g", fmt.Sprint(gop), "-sc_threshold", "0", "-tune", "zerolatency",
+		"-pix_fmt", "yuv420p", "-f", "mp4", "-movflags", "frag_every_frame+empty_moov+default_base_moof", out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg: %v: %s", err, b)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &clip{}
+	var info proto.InitInfo
+	start := time.Now().Truncate(time.Millisecond)
+	for off := 0; off < len(b); {
+		size := int(binary.BigEndian.Uint32(b[off:]))
+		typ := string(b[off+4 : off+8])
+		switch typ {
+		case "ftyp":
+			moov := int(binary.BigEndian.Uint32(b[off+size:]))
+			c.init = b[off : off+size+moov]
+			if info, err = proto.ParseInit(c.init); err != nil {
+				t.Fatal(err)
+			}
+			size += moov
+		case "moof":
+			size += int(binary.BigEndian.Uint32(b[off+size:]))
+			p := b[off : off+size]
+			mi, err := proto.ParseMedia(p, &info, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := time.Duration(mi.Duration) * time.Second / time.Duration(info.Timescale)
+			at := start.Add(time.Duration(mi.BaseTime) * time.Second / time.Duration(info.Timescale))
+			c.segs = append(c.segs, client.Segment{Time: at, Duration: d, Keyframe: mi.Keyframe, Payload: p})
+		}
+		off += size
+	}
+	if c.init == nil || len(c.segs) != seconds*10 {
+		t.Fatalf("clip: init %d bytes, %d segments", len(c.init), len(c.segs))
+	}
+	return c
+}
+
+// env is a real server on loopback, reached through a proxy that can cut
+// every connection.
+type env struct {
+	srv    *server.Server
+	addr   string // the server itself
+	proxy  *proxy
+	signer *auth.Signer
+	dir    string
+}
+
+func startServer(t *testing.T) *env {
+	t.Helper()
+	dir := t.TempDir()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	srv, err := server.New(server.Config{DataDir: dir, Secret: secret}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := srv.Serve(ctx, ln); err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	signer, _ := auth.NewSigner(secret)
+	e := &env{srv: srv, addr: ln.Addr().String(), signer: signer, dir: dir}
+	e.proxy = newProxy(t, e.addr)
+	t.Cleanup(func() { e.proxy.close(); cancel(); wg.Wait() })
+	return e
+}
+
+// config returns a client config for role and subject, through the proxy.
+func (e *env) config(role auth.Role, subject string) client.Config {
+	return client.Config{
+		Server:     "http://" + e.proxy.addr(),
+		Token:      e.signer.Sign(auth.Claims{Role: role, Subject: subject}),
+		MinBackoff: 20 * time.Millisecond,
+		MaxBackoff: 200 * time.Millisecond,
+	}
+}
+
+// proxy forwards TCP connections to a target; cut severs them all.
+type proxy struct {
+	ln     net.Listener
+	target string
+	wg     sync.WaitGroup
+
+	mu    sync.Mutex
+	conns map[net.Conn]bool
+}
+
+func newProxy(t *testing.T, target string) *proxy {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proxy{ln: ln, target: target, conns: map[net.Conn]bool{}}
+	p.wg.Go(p.accept)
+	return p
+}
+
+func (p *proxy) addr() string { return p.ln.Addr().String() }
+
+func (p *proxy) accept() {
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		s, err := net.Dial("tcp", p.target)
+		if err != nil {
+			c.Close()
+			continue
+		}
+		p.mu.Lock()
+		p.conns[c], p.conns[s] = true, true
+		p.mu.Unlock()
+		pipe := func(dst, src net.Conn) {
+			io.Copy(dst, src)
+			dst.Close()
+			src.Close()
+			p.mu.Lock()
+			delete(p.conns, dst)
+			delete(p.conns, src)
+			p.mu.Unlock()
+		}
+		p.wg.Go(func() { pipe(s, c) })
+		p.wg.Go(func() { pipe(c, s) })
+	}
+}
+
+// cut closes every proxied connection, both sides, at once.
+func (p *proxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for c := range p.conns {
+		c.Close()
+	}
+}
+
+func (p *proxy) close() {
+	p.ln.Close()
+	p.cut()
+	p.wg.Wait()
+}
