@@ -121,7 +121,7 @@ func ffprobe(t *testing.T, path string) string {
 // reads the frame number of each.
 func decodeNumbers(t *testing.T, path string, w, h int) []uint64 {
 	t.Helper()
-	cmd := exec.CommandContext(context.Background(), "ffmpeg", "-v", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", "gray", "-")
+	cmd := exec.CommandContext(context.Background(), "ffmpeg", "-v", "error", "-i", path, "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "gray", "-")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
