@@ -2,7 +2,9 @@ package meta
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"sync"
 	"testing"
@@ -60,6 +62,40 @@ func TestReopen(t *testing.T) {
 	}
 	if _, err := db2.r.Exec("DELETE FROM sessions"); err == nil {
 		t.Fatal("the read pool accepted a write")
+	}
+}
+
+// TestMigrateFromV1: a file written at schema 1 is upgraded in place and
+// its existing sessions become searchable by their details.
+func TestMigrateFromV1(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v1.db")
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{migrations[0], "PRAGMA user_version = 1",
+		"INSERT INTO sessions (id, state, start, heartbeat) VALUES ('old', 'closed', 1, 1)",
+		"INSERT INTO session_details VALUES ('old', 'candidate', 'Grace Hopper')"} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+	db, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, text := range []string{"hopper", "CANDIDATE", "old"} {
+		l, err := db.ListSessions(context.Background(), Query{Text: text})
+		if err != nil || len(l.Sessions) != 1 || l.Sessions[0].ID != "old" {
+			t.Fatalf("text %q after migration: %+v, %v", text, l, err)
+		}
+	}
+	var v int
+	db.w.QueryRow("PRAGMA user_version").Scan(&v)
+	if v != SchemaVersion() {
+		t.Fatalf("user_version %d, want %d", v, SchemaVersion())
 	}
 }
 

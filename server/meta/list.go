@@ -88,17 +88,19 @@ func (q Query) where() (where []string, args []any, err error) {
 		if err := checkID("sentinel", q.Sentinel); err != nil {
 			return nil, nil, err
 		}
-		where = append(where, "EXISTS (SELECT 1 FROM session_sentinels ss WHERE ss.session = s.id AND ss.sentinel = ?)")
+		// IN lets the planner start from the Sentinel's index when it is rare.
+		where = append(where, "s.id IN (SELECT ss.session FROM session_sentinels ss WHERE ss.sentinel = ?)")
 		args = append(args, q.Sentinel)
 	}
 	if q.Text != "" {
 		if err := checkText("text", q.Text, 1, proto.MaxDetailLen); err != nil {
 			return nil, nil, err
 		}
-		p := "%" + escapeLike(q.Text) + "%"
-		where = append(where, `(s.id LIKE ? ESCAPE '\' OR EXISTS (SELECT 1 FROM session_details d
-			WHERE d.session = s.id AND (d.key LIKE ? ESCAPE '\' OR d.value LIKE ? ESCAPE '\')))`)
-		args = append(args, p, p, p)
+		if strings.Contains(q.Text, searchSep) {
+			return nil, nil, fmt.Errorf("%w: text contains U+001F", ErrInvalid)
+		}
+		where = append(where, `s.search LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+escapeLike(q.Text)+"%")
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && q.From.After(q.To) {
 		return nil, nil, fmt.Errorf("%w: from %s is after to %s", ErrInvalid, q.From, q.To)

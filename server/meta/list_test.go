@@ -236,6 +236,7 @@ func TestListSessionsInvalid(t *testing.T) {
 		{"negative limit", Query{Limit: -1}},
 		{"from after to", Query{From: t0.Add(time.Hour), To: t0}},
 		{"text not utf-8", Query{Text: "\xff"}},
+		{"text with the separator", Query{Text: "a\x1fb"}},
 	}
 	for _, tc := range cases {
 		_, err := db.ListSessions(context.Background(), tc.q)

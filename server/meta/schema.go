@@ -63,6 +63,13 @@ var migrations = []string{
 		created  INTEGER NOT NULL
 	);
 	CREATE INDEX markers_session ON markers (session, time, id);`,
+
+	// 2: a denormalised search text per session (id, detail keys and values
+	// joined by U+001F), so a text query is one LIKE per session instead of
+	// a correlated scan of its details.
+	`ALTER TABLE sessions ADD COLUMN search TEXT NOT NULL DEFAULT '';
+	UPDATE sessions SET search = id || coalesce((SELECT group_concat(char(31) || key || char(31) || value, '')
+		FROM session_details WHERE session = sessions.id), '');`,
 }
 
 // SchemaVersion is the schema version this package writes.

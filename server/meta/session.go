@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"proctor/proto"
@@ -119,8 +120,8 @@ func (db *DB) StartSession(ctx context.Context, id, typ string, details map[stri
 			return fmt.Errorf("%w: %s is %s", ErrFinal, id, st)
 		case errors.Is(err, ErrNotFound):
 			t := us(now)
-			if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (id, type, state, start, heartbeat)
-				VALUES (?, ?, ?, ?, ?)`, id, typ, proto.SessionWaiting, t, t); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (id, type, state, start, heartbeat, search)
+				VALUES (?, ?, ?, ?, ?, ?)`, id, typ, proto.SessionWaiting, t, t, searchText(id, details)); err != nil {
 				return err
 			}
 			if err := putDetails(ctx, tx, id, details); err != nil {
@@ -193,13 +194,30 @@ func (db *DB) SetDetails(ctx context.Context, sid string, details map[string]str
 		if _, err := tx.ExecContext(ctx, "DELETE FROM session_details WHERE session = ?", sid); err != nil {
 			return err
 		}
-		return putDetails(ctx, tx, sid, details)
+		if err := putDetails(ctx, tx, sid, details); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "UPDATE sessions SET search = ? WHERE id = ?", searchText(sid, details), sid)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("set details of %s: %w", sid, err)
 	}
 	return nil
 }
+
+// searchText is the text ListSessions searches: the id, then each detail
+// key and value, all preceded by U+001F (which queries may not contain).
+func searchText(id string, details map[string]string) string {
+	var b strings.Builder
+	b.WriteString(id)
+	for k, v := range details {
+		b.WriteString(searchSep + k + searchSep + v)
+	}
+	return b.String()
+}
+
+const searchSep = "\x1f"
 
 func putDetails(ctx context.Context, tx *sql.Tx, sid string, details map[string]string) error {
 	for k, v := range details {
