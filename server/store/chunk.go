@@ -142,7 +142,7 @@ func syncFile(f *os.File) error {
 	if f == nil {
 		return nil
 	}
-	if err := f.Sync(); err != nil && !errors.Is(err, os.ErrClosed) {
+	if err := fdatasync(f); err != nil && !errors.Is(err, os.ErrClosed) {
 		return fmt.Errorf("sync %s: %w", filepath.Base(f.Name()), err)
 	}
 	return nil
