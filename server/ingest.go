@@ -118,13 +118,16 @@ func (ic *ingestConn) run() {
 	ic.sn = sn
 	ic.log = ic.log.With("sentinel", hello.Sentinel)
 	ic.s.m.publishers.Add(1)
-	defer func() {
+	// release gives up the Sentinel id before the final error is written,
+	// so a Sentinel that reconnects at once is not refused as a conflict.
+	release := func() {
 		ic.s.m.publishers.Add(-1)
 		ic.s.flushProgress(sn)
 		ic.s.live.detach(sn, ic)
-	}()
+	}
 	welcome, perr := ic.s.openSession(ic, hello)
 	if perr != nil {
+		release()
 		ic.reject(perr)
 		return
 	}
@@ -136,15 +139,19 @@ func (ic *ingestConn) run() {
 	var pe *proto.Error
 	switch {
 	case errors.As(err, &pe):
-		ic.reject(pe)
 		if pe.Code == proto.CodeInternal {
 			ic.s.setState(sn, ic.session, proto.SessionTruncated)
 		}
+		release()
+		ic.reject(pe)
 	case errors.Is(err, errEnd):
-		ic.stop(nil)
+		ic.s.m.publishers.Add(-1)
 		ic.s.endSession(sn, ic.session)
+		ic.s.live.detach(sn, ic)
+		ic.stop(nil)
 		ic.log.Info("sentinel ended session", "session", ic.session)
 	default:
+		release()
 		ic.stop(nil)
 		ic.log.Info("sentinel disconnected", "session", ic.session, "err", err)
 	}
@@ -237,8 +244,9 @@ func (ic *ingestConn) writer() {
 		case <-ic.quit:
 			ic.finish()
 			return
-		case <-ic.readerDone:
-			ic.c.Close()
+		case <-ic.readerDone: // the reader always stops first; be safe anyway
+			ic.stop(nil)
+			ic.finish()
 			return
 		}
 	}
