@@ -78,23 +78,33 @@ func makeClip(t *testing.T, seconds, gop int) *clip {
 }
 
 // env is a real server on loopback, reached through a proxy that can cut
-// every connection.
+// every connection; restart replaces the server by a new one on the same
+// data directory.
 type env struct {
-	srv    *server.Server
-	addr   string // the server itself
+	t      *testing.T
 	proxy  *proxy
 	signer *auth.Signer
 	dir    string
+	stop   func()
 }
 
 func startServer(t *testing.T) *env {
 	t.Helper()
-	dir := t.TempDir()
+	signer, _ := auth.NewSigner(secret)
+	e := &env{t: t, signer: signer, dir: t.TempDir()}
+	e.proxy = newProxy(t, e.serve())
+	t.Cleanup(func() { e.proxy.close(); e.stop() })
+	return e
+}
+
+// serve starts a server on e.dir and returns its address.
+func (e *env) serve() string {
+	t := e.t
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	srv, err := server.New(server.Config{DataDir: dir, Secret: secret}, log)
+	srv, err := server.New(server.Config{DataDir: e.dir, Secret: secret}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,12 +119,19 @@ func startServer(t *testing.T) *env {
 			t.Errorf("Serve: %v", err)
 		}
 	})
-	signer, _ := auth.NewSigner(secret)
-	e := &env{srv: srv, addr: ln.Addr().String(), signer: signer, dir: dir}
-	e.proxy = newProxy(t, e.addr)
-	t.Cleanup(func() { e.proxy.close(); cancel(); wg.Wait() })
-	return e
+	e.stop = func() { cancel(); wg.Wait() }
+	return ln.Addr().String()
 }
+
+// down shuts the server down gracefully; clients see refused connections.
+func (e *env) down() {
+	e.stop()
+	e.stop = func() {}
+	e.proxy.retarget("127.0.0.1:1")
+}
+
+// up starts a new server on the same data directory behind the proxy.
+func (e *env) up() { e.proxy.retarget(e.serve()) }
 
 // config returns a client config for role and subject, through the proxy.
 func (e *env) config(role auth.Role, subject string) client.Config {
@@ -128,12 +145,18 @@ func (e *env) config(role auth.Role, subject string) client.Config {
 
 // proxy forwards TCP connections to a target; cut severs them all.
 type proxy struct {
-	ln     net.Listener
-	target string
-	wg     sync.WaitGroup
+	ln net.Listener
+	wg sync.WaitGroup
 
-	mu    sync.Mutex
-	conns map[net.Conn]bool
+	mu     sync.Mutex
+	target string
+	conns  map[net.Conn]bool
+}
+
+func (p *proxy) retarget(addr string) {
+	p.mu.Lock()
+	p.target = addr
+	p.mu.Unlock()
 }
 
 func newProxy(t *testing.T, target string) *proxy {
@@ -154,7 +177,10 @@ func (p *proxy) accept() {
 		if err != nil {
 			return
 		}
-		s, err := net.Dial("tcp", p.target)
+		p.mu.Lock()
+		target := p.target
+		p.mu.Unlock()
+		s, err := net.Dial("tcp", target)
 		if err != nil {
 			c.Close()
 			continue
