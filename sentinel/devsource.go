@@ -29,7 +29,7 @@ func newScreenSource(cfg *Config) (source, error) {
 	}
 	in, err := openInput(cfg.Display, f, map[string]string{"framerate": "120", "draw_mouse": "1"})
 	if err != nil {
-		return nil, fmt.Errorf("%w: screen: display %s: %v", ErrSource, cfg.Display, err)
+		return nil, fmt.Errorf("%w: screen: cannot open X display %s: %v", ErrSource, cfg.Display, err)
 	}
 	return &screenSource{in: in, pic: astiav.AllocFrame()}, nil
 }

@@ -2,7 +2,6 @@ package sentinel
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -112,26 +111,30 @@ func (p *Publication) Run(ctx context.Context) error {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		defer close(pubDone)
 		pubErr = p.Publisher.Run(pctx)
+		close(pubDone)
 		stopSen() // a refused Sentinel stops capturing
 	}()
 	senErr := p.Sentinel.Run(sctx)
+	ending := false
 	select {
-	case <-pubDone:
+	case <-pubDone: // the publisher stopped on its own: refused or failed
 	default:
+		ending = true
 		ectx, cancel := context.WithTimeout(context.Background(), p.pc.EndTimeout)
 		if err := p.Publisher.End(ectx); err != nil {
-			p.log.Warn("end of stream", "err", err)
+			// The segments are in the server's log or the backlog is lost
+			// with the process either way; a shutdown is not a failure.
+			p.log.Warn("end of stream not confirmed", "err", err)
 		}
 		cancel()
 		stopPub()
 	}
 	wg.Wait()
 	switch {
-	case pubErr != nil && !errors.Is(pubErr, context.Canceled):
+	case !ending && pubErr != nil:
 		return pubErr
-	case senErr != nil && !errors.Is(senErr, client.ErrClosed):
+	case senErr != nil:
 		return senErr
 	}
 	return nil
