@@ -30,8 +30,11 @@
 //     fills up, and on Close. A process crash (even SIGKILL) loses nothing
 //     that Append acknowledged, since the page cache survives it; a power
 //     loss or kernel crash may lose up to the last interval.
-//   - "never": fsync only when a chunk fills up and on Close; a power loss
-//     may lose whatever the kernel had not written back yet.
+//   - "never": fsync only on Close; a power loss may lose whatever the
+//     kernel had not written back yet.
+//
+// One Store at a time may open a directory: Open takes an exclusive lock on
+// Dir/LOCK (flock) and fails with ErrLocked otherwise.
 //
 // Init segments are always written to a temporary file, fsynced and
 // renamed into place: each is whole or absent.

@@ -19,6 +19,8 @@ var (
 	// ErrInvalid means a bad argument: an id that is not proto.ValidID, or a
 	// configuration value out of range.
 	ErrInvalid = errors.New("invalid argument")
+	// ErrLocked means another Store has the directory open.
+	ErrLocked = errors.New("store directory in use")
 )
 
 // errRemoved tells Store.Append that retention removed the stream between the

@@ -34,6 +34,7 @@ type Store struct {
 	closed     bool
 
 	retainMu sync.Mutex // one Retain at a time, none after Close
+	lock     *os.File   // holds the directory lock until Close
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 }
@@ -55,10 +56,16 @@ func Open(cfg Config, log *slog.Logger) (*Store, error) {
 	if err := os.MkdirAll(s.root, 0o755); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
+	lock, err := lockDir(cfg.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	s.lock = lock
 	if err := s.load(); err != nil {
 		for _, st := range s.streams {
 			st.close()
 		}
+		s.unlock()
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	s.log.Info("store opened", "dir", cfg.Dir, "streams", len(s.streams), "bytes", s.usage.Load(), "sync", cfg.Sync)
@@ -159,8 +166,15 @@ func (s *Store) Close() error {
 	for _, st := range s.snapshot() {
 		err = errors.Join(err, st.close())
 	}
+	s.unlock()
 	s.log.Info("store closed", "err", err)
 	return err
+}
+
+func (s *Store) unlock() {
+	if s.lock != nil {
+		s.lock.Close()
+	}
 }
 
 func checkIDs(session, sentinel string) error {

@@ -271,3 +271,13 @@ func TestConfigValidate(t *testing.T) {
 		t.Errorf("defaults not filled: %+v", c)
 	}
 }
+
+func TestLocked(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, Config{Dir: dir})
+	if _, err := Open(Config{Dir: dir}, nil); !errors.Is(err, ErrLocked) {
+		t.Fatalf("second Open: %v, want ErrLocked", err)
+	}
+	s.Close()
+	openStore(t, Config{Dir: dir}).Close()
+}
