@@ -163,3 +163,18 @@ func isFatal(err error) bool {
 	var se *ServerError
 	return errors.As(err, &se) && fatal(se)
 }
+
+// keepalive sets the read deadline and extends it on every ping and pong,
+// so an idle but healthy connection (a publisher receives almost nothing)
+// stays up while a dead one is noticed within readTimeout.
+func keepalive(conn *websocket.Conn) {
+	extend := func() { conn.SetReadDeadline(time.Now().Add(readTimeout)) }
+	extend()
+	conn.SetPongHandler(func(string) error { extend(); return nil })
+	conn.SetPingHandler(func(data string) error {
+		extend()
+		// A failed pong shows up as a failed read or write soon enough.
+		conn.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(writeTimeout))
+		return nil
+	})
+}

@@ -101,7 +101,9 @@ func (p *peer) watch(w http.ResponseWriter, r *http.Request) {
 func (p *peer) push(h proto.Header, payload []byte) {
 	msg := proto.Marshal(h, payload)
 	p.mu.Lock()
-	p.media[h.Sentinel] = append(p.media[h.Sentinel], msg)
+	if !p.noKeep || h.Kind == proto.KindInit {
+		p.media[h.Sentinel] = append(p.media[h.Sentinel], msg)
+	}
 	var to []*peerWatcher
 	for _, pw := range p.watchers {
 		if pw.subs[h.Sentinel] {

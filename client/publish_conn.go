@@ -102,10 +102,7 @@ func (p *Publisher) connection(ctx context.Context, bo *backoff) error {
 	p.welcome(w)
 	bo.reset()
 
-	conn.SetReadDeadline(time.Now().Add(readTimeout))
-	conn.SetPongHandler(func(string) error {
-		return conn.SetReadDeadline(time.Now().Add(readTimeout))
-	})
+	keepalive(conn)
 	readErr := make(chan error, 1)
 	var wg sync.WaitGroup
 	wg.Go(func() { readErr <- p.read(conn) })

@@ -110,7 +110,7 @@ func (s *Subscription) deliver(m Media) {
 		return
 	}
 	if m.Skipped != nil {
-		if s.have && m.Skipped.To <= s.last {
+		if m.Skipped.From > m.Skipped.To || (s.have && m.Skipped.To <= s.last) {
 			return
 		}
 		s.last, s.have = m.Skipped.To, true

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -91,10 +92,7 @@ func (w *Watcher) connection(ctx context.Context, bo *backoff) error {
 	w.log.Info("watching", "server", w.cfg.Server)
 	bo.reset()
 
-	conn.SetReadDeadline(time.Now().Add(readTimeout))
-	conn.SetPongHandler(func(string) error {
-		return conn.SetReadDeadline(time.Now().Add(readTimeout))
-	})
+	keepalive(conn)
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		if err := w.write(ctx, conn); err != nil && ctx.Err() == nil {
@@ -139,8 +137,9 @@ func (w *Watcher) write(ctx context.Context, conn *websocket.Conn) error {
 
 // read dispatches received messages until the connection fails.
 func (w *Watcher) read(conn *websocket.Conn) error {
+	var scratch bytes.Buffer
 	for {
-		typ, b, err := conn.ReadMessage()
+		typ, b, err := readMessage(conn, &scratch)
 		if err != nil {
 			return err
 		}
@@ -171,6 +170,26 @@ func (w *Watcher) read(conn *websocket.Conn) error {
 			w.event(m)
 		}
 	}
+}
+
+// readMessage reads one message into scratch (reused, so it stops growing
+// at the largest message) and returns an exact-size copy that the caller
+// may hand out: one allocation per message instead of io.ReadAll's
+// repeated growth.
+func readMessage(conn *websocket.Conn, scratch *bytes.Buffer) (int, []byte, error) {
+	typ, r, err := conn.NextReader()
+	if err != nil {
+		return 0, nil, err
+	}
+	scratch.Reset()
+	if _, err := scratch.ReadFrom(r); err != nil {
+		return 0, nil, err
+	}
+	b := bytes.Clone(scratch.Bytes())
+	if scratch.Cap() > 16<<20 {
+		*scratch = bytes.Buffer{} // do not keep an outlier's buffer forever
+	}
+	return typ, b, nil
 }
 
 // media hands a binary message to its subscription.

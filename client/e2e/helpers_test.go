@@ -29,10 +29,20 @@ type clip struct {
 	segs []client.Segment
 }
 
+var (
+	clipMu sync.Mutex
+	clips  = map[[2]int]*clip{}
+)
+
 // makeClip encodes seconds of testsrc2 at 10 fps, a keyframe every gop
-// frames, one fragment per frame.
+// frames, one fragment per frame; once per test binary and parameters.
 func makeClip(t *testing.T, seconds, gop int) *clip {
 	t.Helper()
+	clipMu.Lock()
+	defer clipMu.Unlock()
+	if c := clips[[2]int{seconds, gop}]; c != nil {
+		return c
+	}
 	out := filepath.Join(t.TempDir(), "clip.mp4")
 	cmd := exec.Command("ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10",
 		"-t", fmt.Sprint(seconds), "-c:v", "libx264", "-g", fmt.Sprint(gop), "-sc_threshold", "0", "-tune", "zerolatency",
@@ -74,6 +84,7 @@ func makeClip(t *testing.T, seconds, gop int) *clip {
 	if c.init == nil || len(c.segs) != seconds*10 {
 		t.Fatalf("clip: init %d bytes, %d segments", len(c.init), len(c.segs))
 	}
+	clips[[2]int{seconds, gop}] = c
 	return c
 }
 
