@@ -36,7 +36,7 @@ type peer struct {
 	refuse   []*proto.Error // errors answered to the next hellos, in turn
 	dropAt   map[uint64]bool
 	conns    map[*websocket.Conn]bool
-	noKeep   bool                 // push relays without keeping (benchmarks)
+	noKeep   bool                // push relays without keeping (benchmarks)
 	maxSubs  int                 // subscriptions per watcher connection (0: no limit)
 	ctrl     []any               // control messages a publisher connection sends on connect
 	watchIn  []any               // messages received from watchers
