@@ -110,3 +110,21 @@ func (s *Store) Last(sentinel string) (session string, rec Record, ok bool) {
 	}
 	return session, rec, ok
 }
+
+// Payload reads rec's payload into memory and checks it against
+// rec.Checksum (ErrCorrupt on a mismatch): for callers that rework the
+// bytes, such as an export, rather than serve them as they are.
+func (s *Store) Payload(session, sentinel string, rec Record) ([]byte, error) {
+	sr, err := s.Reader(session, sentinel, rec)
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, rec.Size)
+	if _, err := sr.ReadAt(b, 0); err != nil {
+		return nil, fmt.Errorf("read segment %d: %w", rec.Seq, err)
+	}
+	if checksum(b) != rec.Checksum {
+		return nil, fmt.Errorf("%w: %s/%s: segment %d fails its checksum", ErrCorrupt, sentinel, session, rec.Seq)
+	}
+	return b, nil
+}

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -104,6 +106,27 @@ func TestVerifyWholeChunk(t *testing.T) {
 	flip(t, streamFiles(t, dir, "x", "a", logExt)[0], first.Offset+1)
 	s = openStore(t, cfg)
 	checkStream(t, s, "a", "x", 0, 3)
+}
+
+// TestPayloadChecksum: damage outside the verified tail is not cut on
+// Open but Payload reports it.
+func TestPayloadChecksum(t *testing.T) {
+	dir := t.TempDir()
+	cfg := Config{Dir: dir, VerifyTail: 2000}
+	s := openStore(t, cfg)
+	recs := appendN(t, s, "a", "x", 0, 20)
+	s.Close()
+	flip(t, streamFiles(t, dir, "x", "a", logExt)[0], recs[2].Offset+5)
+	s = openStore(t, cfg)
+	if _, err := s.Payload("a", "x", recs[2]); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("Payload of a damaged segment: %v, want ErrCorrupt", err)
+	}
+	if b, err := s.Payload("a", "x", recs[3]); err != nil || !bytes.Equal(b, payload(3)) {
+		t.Fatalf("Payload(3): %v", err)
+	}
+	if _, err := s.Payload("a", "x", rec(99)); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Payload of an unknown segment: %v", err)
+	}
 }
 
 func TestStrayFiles(t *testing.T) {
