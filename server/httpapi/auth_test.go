@@ -122,6 +122,7 @@ func TestBadRequests(t *testing.T) {
 		{"generation word", "GET", seg + "init.mp4?generation=latest", "", 400, "bad_request"},
 		{"from not a time", "GET", seg + "segments?from=yesterday", "", 400, "bad_request"},
 		{"to without zone", "GET", seg + "media.mp4?to=2026-11-22T10:00:00", "", 400, "bad_request"},
+		{"to before 1970", "GET", seg + "segments?to=1960-01-01T00:00:00Z", "", 400, "bad_request"},
 		{"to before from", "GET", seg + "media.mp4?from=2026-11-22T10:00:05Z&to=2026-11-22T10:00:01Z", "", 400, "bad_request"},
 		{"media range before any segment", "GET", seg + "media.mp4?from=2026-11-22T09:00:00Z&to=2026-11-22T09:30:00Z", "", 404, "not_found"},
 		{"limit 0", "GET", "/v1/sessions?limit=0", "", 400, "bad_request"},

@@ -51,8 +51,8 @@ func parseTime(q url.Values, name string) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, badRequest("%s must be an RFC 3339 time such as 2026-01-02T15:04:05.5Z", name)
+	if err != nil || t.UnixMicro() <= 0 {
+		return time.Time{}, badRequest("%s must be an RFC 3339 time after 1970 such as 2026-01-02T15:04:05.5Z", name)
 	}
 	return t, nil
 }
