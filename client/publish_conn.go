@@ -58,7 +58,7 @@ func (p *Publisher) Run(ctx context.Context) (err error) {
 		p.mu.Unlock()
 		if isFatal(err) {
 			p.log.Error("ingest refused", "err", err)
-			return fmt.Errorf("publish %s: %w", p.hello.Sentinel, err)
+			return fmt.Errorf("publish %s: %w", p.id, err)
 		}
 		p.log.Warn("ingest connection lost; reconnecting", "err", err)
 		if bo.wait(ctx) != nil {
@@ -201,10 +201,10 @@ func (p *Publisher) write(ctx context.Context, conn *websocket.Conn, readErr <-c
 			err = writeJSON(conn, msg)
 		case init != nil:
 			sentInit = init
-			h := proto.Header{Kind: proto.KindInit, Sentinel: p.hello.Sentinel, Seq: gen}
+			h := proto.Header{Kind: proto.KindInit, Sentinel: p.id, Seq: gen}
 			err = writeBinary(conn, proto.AppendHeader(hdr[:0], h), init.payload)
 		case e != nil:
-			h := proto.Header{Kind: proto.KindMedia, Sentinel: p.hello.Sentinel, Seq: e.seq, Time: e.time, Duration: e.dur}
+			h := proto.Header{Kind: proto.KindMedia, Sentinel: p.id, Seq: e.seq, Time: e.time, Duration: e.dur}
 			if e.key {
 				h.Flags = proto.FlagKeyframe
 			}

@@ -59,6 +59,7 @@ type PublishStats struct {
 // welcome's next and grow by one per Segment call, so segments dropped from
 // the backlog show up at the server as a recorded gap.
 type Publisher struct {
+	id   string // hello.Sentinel
 	cfg  Config
 	log  *slog.Logger
 	opts PublishOptions
@@ -93,6 +94,7 @@ func NewPublisher(cfg Config, hello proto.Hello, opts PublishOptions) *Publisher
 	hello.Type = proto.TypeHello
 	hello.Details = maps.Clone(hello.Details)
 	return &Publisher{
+		id:    hello.Sentinel,
 		cfg:   cfg,
 		log:   cfg.Log.With("component", "publisher", "sentinel", hello.Sentinel),
 		opts:  opts,
@@ -126,7 +128,14 @@ func (p *Publisher) Init(gen uint64, payload []byte) error {
 	if len(payload) == 0 {
 		return errors.New("publish: empty init segment")
 	}
-	if p.cur == nil || p.cur.gen != gen || !bytes.Equal(p.cur.payload, payload) {
+	switch {
+	case gen == 0:
+		return errors.New("publish: init generations start at 1")
+	case p.cur != nil && gen < p.cur.gen:
+		return fmt.Errorf("publish: init generation %d after %d", gen, p.cur.gen)
+	case p.cur != nil && gen == p.cur.gen && !bytes.Equal(p.cur.payload, payload):
+		return fmt.Errorf("publish: init generation %d with other bytes: use generation %d", gen, gen+1)
+	case p.cur == nil || gen > p.cur.gen:
 		p.cur = &initSeg{gen: gen, payload: payload}
 	}
 	p.notify()
@@ -194,7 +203,8 @@ func (p *Publisher) Details(d map[string]string) error {
 
 // End sends what is still queued, then {"type":"end"}, and closes the
 // connection; Run then returns nil. If ctx ends first, End gives up (Run
-// stops too) and reports how many segments were not sent.
+// stops too) and reports how many segments were not sent. End needs Run
+// to be running (or to start) to get anywhere.
 func (p *Publisher) End(ctx context.Context) error {
 	p.mu.Lock()
 	p.ending = true
