@@ -96,8 +96,10 @@ func (q Query) where() (where []string, args []any, err error) {
 		if err := checkText("text", q.Text, 1, proto.MaxDetailLen); err != nil {
 			return nil, nil, err
 		}
-		if strings.Contains(q.Text, searchSep) {
-			return nil, nil, fmt.Errorf("%w: text contains U+001F", ErrInvalid)
+		// NUL would end the pattern early (matching everything) and U+001F
+		// separates fields of the search column: no control characters.
+		if strings.IndexFunc(q.Text, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
+			return nil, nil, fmt.Errorf("%w: text contains a control character", ErrInvalid)
 		}
 		where = append(where, `s.search LIKE ? ESCAPE '\'`)
 		args = append(args, "%"+escapeLike(q.Text)+"%")

@@ -237,6 +237,7 @@ func TestListSessionsInvalid(t *testing.T) {
 		{"from after to", Query{From: t0.Add(time.Hour), To: t0}},
 		{"text not utf-8", Query{Text: "\xff"}},
 		{"text with the separator", Query{Text: "a\x1fb"}},
+		{"text with NUL", Query{Text: "\x00"}},
 	}
 	for _, tc := range cases {
 		_, err := db.ListSessions(context.Background(), tc.q)
