@@ -21,6 +21,11 @@ func TestBadInput(t *testing.T) {
 	good := e.publish(t, "good", "")
 	good.sendInit(t, 1, cl.init)
 	gw := e.watch(t, "good")
+	// The good watcher reads all along, as a live viewer does.
+	const cases = 36
+	total := 3 * cases
+	gotc := make(chan *received, 1)
+	go func() { gotc <- collect(t, gw, "good", total) }()
 	var seq uint64
 	flow := func() { // the good stream keeps flowing between cases
 		for i := 0; i < 3; i++ {
@@ -122,7 +127,10 @@ func TestBadInput(t *testing.T) {
 			flow()
 		})
 	}
-	got := collect(t, gw, "good", int(seq))
+	if len(tests) != cases {
+		t.Fatalf("%d cases, update the constant", len(tests))
+	}
+	got := <-gotc
 	if err := inOrder(got.seqs, 0); err != nil {
 		t.Fatal(err)
 	}
