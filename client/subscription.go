@@ -26,7 +26,10 @@ type SubscriptionStats struct {
 
 // Subscription is one Sentinel's live stream on a Watcher. C is closed
 // when the subscription ends (Close, another Subscribe for the same id, or
-// the Watcher stopping).
+// the Watcher stopping). Media sequences on C only grow: after a reconnect
+// the stream resumes after the last one delivered (the init segment comes
+// again first, usually the same generation), and anything received twice
+// is dropped.
 type Subscription struct {
 	C  <-chan Media
 	id string

@@ -90,7 +90,6 @@ func (w *Watcher) connection(ctx context.Context, bo *backoff) error {
 	}()
 	w.event(ConnState{Connected: true})
 	w.log.Info("watching", "server", w.cfg.Server)
-	bo.reset()
 
 	keepalive(conn)
 	var wg sync.WaitGroup
@@ -100,7 +99,7 @@ func (w *Watcher) connection(ctx context.Context, bo *backoff) error {
 		}
 		cancel() // unblocks the reader through the AfterFunc
 	})
-	err = w.read(conn)
+	err = w.read(conn, bo)
 	cancel()
 	wg.Wait()
 	return err
@@ -135,13 +134,18 @@ func (w *Watcher) write(ctx context.Context, conn *websocket.Conn) error {
 	}
 }
 
-// read dispatches received messages until the connection fails.
-func (w *Watcher) read(conn *websocket.Conn) error {
+// read dispatches received messages until the connection fails. The
+// backoff resets at the first message: a server that accepts and at once
+// drops the connection is retried ever more slowly.
+func (w *Watcher) read(conn *websocket.Conn, bo *backoff) error {
 	var scratch bytes.Buffer
-	for {
+	for first := true; ; first = false {
 		typ, b, err := readMessage(conn, &scratch)
 		if err != nil {
 			return err
+		}
+		if first {
+			bo.reset()
 		}
 		conn.SetReadDeadline(time.Now().Add(readTimeout))
 		if typ == websocket.BinaryMessage {
