@@ -391,3 +391,24 @@ func inOrder(seqs []uint64, first uint64) error {
 	}
 	return nil
 }
+
+func newTestSigner() (*auth.Signer, error) { return auth.NewSigner(testSecret) }
+
+func reviewerClaims() auth.Claims {
+	return auth.Claims{Role: auth.RoleReviewer, Subject: "r", Expiry: time.Now().Add(time.Hour).Unix()}
+}
+
+// httpDo GETs url with a bearer token and returns the status.
+func httpDo(url, tok string) (int, error) {
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
