@@ -33,8 +33,8 @@ func NewFocus(live Live, session string, sentinels []proto.SentinelInfo, showSta
 	f.layout = &pageLayout{onCell: f.cellSized}
 	objs := make([]fyne.CanvasObject, 0, len(sentinels))
 	for _, s := range sentinels {
-		t := NewTile(s.ID, displayName(s), s.Source)
-		t.SetInfo(displayName(s), s.Source, s.State)
+		t := NewTile(s.ID, displayName(s), caption(s))
+		t.SetInfo(displayName(s), caption(s), s.State)
 		t.SetShowStats(showStats)
 		f.tiles = append(f.tiles, t)
 		objs = append(objs, t)
@@ -85,7 +85,7 @@ func (f *Focus) Update(r *Roster, reconnecting bool) {
 			if reconnecting {
 				st = StateReconnecting
 			}
-			t.SetInfo(displayName(s), s.Source, st)
+			t.SetInfo(displayName(s), caption(s), st)
 		} else {
 			t.SetInfo(t.name, t.source, StateOffline)
 		}

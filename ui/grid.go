@@ -211,7 +211,7 @@ func (g *Grid) rebuild() {
 	for i, s := range page {
 		t := g.tiles[s.ID]
 		if t == nil {
-			t = NewTile(s.ID, displayName(s), s.Source)
+			t = NewTile(s.ID, displayName(s), caption(s))
 			t.SetShowStats(g.showStats)
 			g.tiles[s.ID] = t
 		}
@@ -244,7 +244,7 @@ func (g *Grid) refreshInfo() {
 			if g.reconnect {
 				st = StateReconnecting
 			}
-			t.SetInfo(displayName(s), s.Source, st)
+			t.SetInfo(displayName(s), caption(s), st)
 		}
 	}
 }

@@ -16,8 +16,8 @@ type Roster struct {
 // NewRoster returns an empty roster.
 func NewRoster() *Roster { return &Roster{byID: map[string]proto.SentinelInfo{}} }
 
-// Apply folds one watch event into the roster and reports whether it
-// changed. *proto.Sentinels replaces the list; *proto.SentinelEvent adds or
+// Apply folds one watch event into the roster and reports whether
+// anything shown changed. *proto.Sentinels replaces the list; *proto.SentinelEvent adds or
 // updates one Sentinel, and removes it when its session is over.
 func (r *Roster) Apply(ev any) bool {
 	switch e := ev.(type) {
@@ -33,10 +33,26 @@ func (r *Roster) Apply(ev any) bool {
 			delete(r.byID, e.ID)
 			return had
 		}
+		old, had := r.byID[e.ID]
 		r.byID[e.ID] = e.SentinelInfo
-		return true
+		return !had || !sameShown(old, e.SentinelInfo)
 	}
 	return false
+}
+
+// sameShown reports whether two snapshots of a Sentinel look the same in
+// the sidebar and on its tile: stats-only events (bitrate, last sequence)
+// then cost no redraw.
+func sameShown(a, b proto.SentinelInfo) bool {
+	if a.State != b.State || a.Session != b.Session || a.Source != b.Source || a.SessionState != b.SessionState || len(a.Details) != len(b.Details) {
+		return false
+	}
+	for k, v := range a.Details {
+		if b.Details[k] != v {
+			return false
+		}
+	}
+	return true
 }
 
 // Get returns one Sentinel.
@@ -162,4 +178,13 @@ func displayName(s proto.SentinelInfo) string {
 		return n
 	}
 	return s.ID
+}
+
+// caption is the small text beside the name on a tile: the source, and the
+// id when the name is a person's (a session's webcam and screen share it).
+func caption(s proto.SentinelInfo) string {
+	if s.Details["name"] != "" {
+		return s.ID + " · " + s.Source
+	}
+	return s.Source
 }

@@ -6,7 +6,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"proctor/proto"
@@ -50,7 +49,9 @@ func NewSidebar() *Sidebar {
 		func() fyne.CanvasObject {
 			dot := canvas.NewCircle(StatusColor(StateOffline))
 			dotBox := container.NewGridWrap(fyne.NewSize(10, 10), dot)
-			return container.NewHBox(container.NewCenter(dotBox), widget.NewLabel(""), layout.NewSpacer(), widget.NewLabel(""))
+			name := widget.NewLabel("")
+			name.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, container.NewCenter(dotBox), widget.NewLabel(""), name)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) { sb.updateRow(i, o) },
 	)
@@ -94,10 +95,10 @@ func (sb *Sidebar) updateRow(i int, o fyne.CanvasObject) {
 		return
 	}
 	r := sb.rows[i]
-	box := o.(*fyne.Container)
-	dot := box.Objects[0].(*fyne.Container).Objects[0].(*fyne.Container).Objects[0].(*canvas.Circle)
-	name := box.Objects[1].(*widget.Label)
-	right := box.Objects[3].(*widget.Label)
+	box := o.(*fyne.Container) // Border: name (centre), dot (left), count or source (right)
+	name := box.Objects[0].(*widget.Label)
+	dot := box.Objects[1].(*fyne.Container).Objects[0].(*fyne.Container).Objects[0].(*canvas.Circle)
+	right := box.Objects[2].(*widget.Label)
 	if r.header {
 		state := StateOffline
 		switch {
@@ -107,14 +108,38 @@ func (sb *Sidebar) updateRow(i int, o fyne.CanvasObject) {
 			state = StateStalled
 		}
 		dot.FillColor = StatusColor(state)
-		name.TextStyle = fyne.TextStyle{Bold: true}
-		name.SetText(r.group.Session)
-		right.SetText(fmt.Sprintf("%d/%d", r.group.Live, len(r.group.Sentinels)))
+		if !name.TextStyle.Bold {
+			name.TextStyle = fyne.TextStyle{Bold: true}
+			name.Refresh()
+		}
+		setText(name, r.group.Session+groupName(r.group))
+		setText(right, fmt.Sprintf("%d/%d", r.group.Live, len(r.group.Sentinels)))
 	} else {
 		dot.FillColor = StatusColor(r.s.State)
-		name.TextStyle = fyne.TextStyle{}
-		name.SetText("   " + displayName(r.s))
-		right.SetText(r.s.Source)
+		if name.TextStyle.Bold {
+			name.TextStyle = fyne.TextStyle{}
+			name.Refresh()
+		}
+		setText(name, "   "+r.s.ID)
+		setText(right, r.s.Source)
 	}
 	dot.Refresh()
+}
+
+// setText changes a label only when the text differs (a refresh costs a
+// text layout).
+func setText(l *widget.Label, s string) {
+	if l.Text != s {
+		l.SetText(s)
+	}
+}
+
+// groupName is " · name" when the session's Sentinels carry a name detail.
+func groupName(g Group) string {
+	if len(g.Sentinels) > 0 {
+		if n := g.Sentinels[0].Details["name"]; n != "" {
+			return " · " + n
+		}
+	}
+	return ""
 }
