@@ -111,7 +111,9 @@ func BenchmarkLowLatency(b *testing.B) {
 	if len(d) == 0 {
 		b.Fatal("no segments")
 	}
-	at := func(q float64) float64 { return float64(d[min(len(d)-1, int(q*float64(len(d))))].Microseconds()) / 1000 }
+	at := func(q float64) float64 {
+		return float64(d[min(len(d)-1, int(q*float64(len(d))))].Microseconds()) / 1000
+	}
 	b.ReportMetric(at(0.5), "p50-ms")
 	b.ReportMetric(at(0.95), "p95-ms")
 	b.ReportMetric(float64(d[len(d)-1].Microseconds())/1000, "max-ms")

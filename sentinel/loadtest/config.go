@@ -1,19 +1,11 @@
 package loadtest
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"time"
 )
-
-// ErrConfig means a setting is out of range.
-var ErrConfig = errors.New("invalid load test configuration")
-
-// ErrLost means some segments never reached a watcher that should have
-// had them; Run returns it (wrapped) with the report.
-var ErrLost = errors.New("segments lost")
 
 // Config describes one load test.
 type Config struct {

@@ -31,7 +31,9 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	rand.Read(idb[:])
 	runID := hex.EncodeToString(idb[:])
 
-	// Publishers: connect them all before anything is measured.
+	// Publishers: connect them all before anything is measured. Each keeps
+	// 1 MiB (a few GOPs) for a resume: the run loads the relay, not the
+	// publishers' memory.
 	pctx, stopPubs := context.WithCancel(context.Background())
 	defer stopPubs()
 	var pubWG sync.WaitGroup
@@ -42,7 +44,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		rp := &replayer{id: id, session: fmt.Sprintf("%s-%s-%d", cfg.Prefix, runID, i)}
 		rp.pub = client.NewPublisher(client.Config{Server: cfg.Server, Token: cfg.SentinelToken(id), Log: cfg.Log},
 			proto.Hello{Sentinel: id, Session: rp.session, Source: proto.SourceTest, Details: map[string]string{"load": runID}},
-			client.PublishOptions{})
+			client.PublishOptions{Backlog: 1 << 20})
 		reps[i] = rp
 		pubWG.Add(1)
 		go func() {
