@@ -26,8 +26,9 @@
 //   - "always": both files are fsynced before Append returns. Nothing
 //     acknowledged is ever lost; slowest.
 //   - "interval" (default): every stream written to is fsynced once per
-//     Config.SyncInterval (1 s) by a background goroutine, when a chunk
-//     fills up, and on Close. A process crash (even SIGKILL) loses nothing
+//     Config.SyncInterval (1 s) by a background goroutine (chunks that
+//     filled up meanwhile included), and on Close. Append itself never
+//     waits for the disk. A process crash (even SIGKILL) loses nothing
 //     that Append acknowledged, since the page cache survives it; a power
 //     loss or kernel crash may lose up to the last interval.
 //   - "never": fsync only on Close; a power loss may lose whatever the

@@ -127,6 +127,10 @@ func (s *Store) removeStream(st *stream, cond func() bool) (int, error) {
 	for _, c := range st.chunks {
 		c.close()
 	}
+	for _, f := range st.pending {
+		f.Close()
+	}
+	st.pending = nil
 	st.usage.Add(-st.bytes())
 	n := len(st.entries)
 	st.entries, st.chunks, st.inits = nil, nil, map[uint64]int64{}

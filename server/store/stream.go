@@ -26,9 +26,14 @@ type stream struct {
 	chunks  []*chunk         // by base; entries are split among them in order
 	end     int64            // logical end of the log (bytes ever appended)
 	inits   map[uint64]int64 // stored init generations and their sizes
-	removed bool             // retention deleted the stream; a new one takes its place
-	failed  error            // a write could not be undone; appends refused until reopened
-	buf     [recordSize]byte
+	// pending holds the files of chunks that rotation closed for writing
+	// but the interval policy has not fsynced yet; the next sync does,
+	// then closes them. dirDirty: a chunk file was created since.
+	pending  []*os.File
+	dirDirty bool
+	removed  bool  // retention deleted the stream; a new one takes its place
+	failed   error // a write could not be undone; appends refused until reopened
+	buf      [recordSize]byte
 }
 
 func (st *stream) name() string { return st.sentinel + "/" + st.session }
@@ -110,14 +115,16 @@ func (st *stream) undo(c *chunk, err error) error {
 }
 
 // rotate closes the last chunk for writing and starts a new one at the end
-// of the log. Caller holds st.mu.
+// of the log. With the interval policy the full chunk's files are left to
+// the next background sync (see pending) instead of being fsynced here, so
+// the appending goroutine never waits for 64 MiB to reach the disk. Caller
+// holds st.mu.
 func (st *stream) rotate() (*chunk, error) {
-	if c := st.last(); c != nil {
-		var err error
-		if st.cfg.Sync != SyncNever {
-			err = c.syncWrite()
-		}
-		if err = errors.Join(err, c.closeWrite()); err != nil {
+	if c := st.last(); c != nil && c.w != nil {
+		if st.cfg.Sync == SyncInterval {
+			st.pending = append(st.pending, c.w, c.idx)
+			c.w, c.idx = nil, nil
+		} else if err := c.closeWrite(); err != nil { // SyncAlways: already synced
 			return nil, fmt.Errorf("finish chunk: %w", err)
 		}
 	}
@@ -125,29 +132,47 @@ func (st *stream) rotate() (*chunk, error) {
 	if err := c.openWrite(st.dir); err != nil {
 		return nil, err
 	}
-	if st.cfg.Sync != SyncNever {
+	switch st.cfg.Sync {
+	case SyncAlways:
 		if err := syncDir(st.dir); err != nil {
 			c.close()
 			return nil, fmt.Errorf("sync directory: %w", err)
 		}
+	case SyncInterval:
+		st.dirDirty = true
 	}
 	st.chunks = append(st.chunks, c)
 	return c, nil
 }
 
-// sync flushes what was appended since the last sync. The fsync runs
-// outside the lock so appends and reads go on meanwhile.
+// sync flushes what was appended since the last sync: full chunks still
+// pending, the last chunk and the directory. The fsyncs run outside the
+// lock, so appends and reads go on meanwhile.
 func (st *stream) sync() error {
 	if !st.dirty.Swap(false) {
 		return nil
 	}
-	st.mu.RLock()
-	var w, idx *os.File
+	st.mu.Lock()
+	files := st.pending
+	st.pending = nil
+	n := len(files)
 	if c := st.last(); c != nil {
-		w, idx = c.w, c.idx
+		files = append(files, c.w, c.idx)
 	}
-	st.mu.RUnlock()
-	if err := errors.Join(syncFile(w), syncFile(idx)); err != nil {
+	dir := st.dirDirty
+	st.dirDirty = false
+	st.mu.Unlock()
+	var err error
+	for i, f := range files {
+		err = errors.Join(err, syncFile(f))
+		if i < n {
+			err = errors.Join(err, f.Close())
+		}
+	}
+	if dir {
+		err = errors.Join(err, syncDir(st.dir))
+	}
+	if err != nil {
 		st.dirty.Store(true)
 		return fmt.Errorf("%s: %w", st.name(), err)
 	}
@@ -156,20 +181,15 @@ func (st *stream) sync() error {
 
 // close syncs and closes every file; the stream is unusable afterwards.
 func (st *stream) close() error {
+	st.dirty.Store(true)
+	err := st.sync()
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	var err error
-	if c := st.last(); c != nil {
-		err = c.syncWrite()
-	}
 	for _, c := range st.chunks {
 		err = errors.Join(err, c.close())
 	}
 	st.removed = true
-	if err != nil {
-		return fmt.Errorf("%s: %w", st.name(), err)
-	}
-	return nil
+	return err
 }
 
 // bytes is the stream's size on disk. Caller holds st.mu.
