@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"os"
 	"testing"
 	"time"
 )
@@ -96,4 +97,38 @@ func TestRetainGoroutine(t *testing.T) {
 		}
 	}
 	t.Fatal("retention goroutine did not remove an old stream")
+}
+
+// TestNoFileLeak: rotation, pending syncs, reads, retention and Close leave
+// no file open.
+func TestNoFileLeak(t *testing.T) {
+	fds := func() int {
+		des, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Skip("no /proc/self/fd")
+		}
+		return len(des)
+	}
+	before := fds()
+	s, err := Open(Config{Dir: t.TempDir(), ChunkSize: 2048, MaxAge: time.Minute}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	appendN(t, s, "a", "x", 0, 50)
+	appendN(t, s, "b", "x", 0, 50)
+	checkStream(t, s, "a", "x", 0, 50) // opens read handles
+	if err := s.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	appendN(t, s, "a", "x", 50, 60) // pending again
+	if _, err := s.Retain(t0Time().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	appendN(t, s, "b", "x", 60, 70)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if after := fds(); after != before {
+		t.Fatalf("%d files open before, %d after Close", before, after)
+	}
 }
