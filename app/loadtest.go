@@ -81,7 +81,7 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if errors.Is(err, loadtest.ErrConfig) {
 		return &ExitError{Code: 2, Err: err}
 	}
-	if r.Sentinels > 0 {
+	if r.Duration > 0 {
 		r.WriteTable(stdout)
 	}
 	return err

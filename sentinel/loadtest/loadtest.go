@@ -23,6 +23,12 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	if cfg.LowLatency {
 		r.Picture += " low-latency"
 	}
+	hctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	_, err := client.NewHistory(client.Config{Server: cfg.Server, Log: cfg.Log}).Health(hctx)
+	cancel()
+	if err != nil {
+		return r, fmt.Errorf("server %s: %w", cfg.Server, err)
+	}
 	c, err := encodeClip(&cfg)
 	if err != nil {
 		return r, err
@@ -44,7 +50,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		rp := &replayer{id: id, session: fmt.Sprintf("%s-%s-%d", cfg.Prefix, runID, i)}
 		rp.pub = client.NewPublisher(client.Config{Server: cfg.Server, Token: cfg.SentinelToken(id), Log: cfg.Log},
 			proto.Hello{Sentinel: id, Session: rp.session, Source: proto.SourceTest, Details: map[string]string{"load": runID}},
-			client.PublishOptions{Backlog: 1 << 20})
+			client.PublishOptions{})
 		reps[i] = rp
 		pubWG.Add(1)
 		go func() {
