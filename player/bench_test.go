@@ -1,0 +1,154 @@
+package player
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"proctor/proto"
+)
+
+// benchClip encodes testsrc2 (moving content, unlike the frame-number
+// pattern) as fMP4 and returns the file and the clip cut into segments.
+func benchClip(b *testing.B, w, h, fps, gop, frames int) (string, *clip) {
+	b.Helper()
+	dir := b.TempDir()
+	out := filepath.Join(dir, "bench.mp4")
+	cmd := exec.Command("ffmpeg", "-v", "error", "-y", "-f", "lavfi",
+		"-i", fmt.Sprintf("testsrc2=s=%dx%d:r=%d:d=%g", w, h, fps, float64(frames)/float64(fps)),
+		"-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "veryfast", "-g", fmt.Sprint(gop),
+		"-keyint_min", fmt.Sprint(gop), "-sc_threshold", "0", "-threads", "1",
+		"-f", "mp4", "-movflags", "frag_keyframe+empty_moov+default_base_moof", out)
+	if o, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("ffmpeg: %v\n%s", err, o)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return out, splitClip(b, data, fps, gop, 0, frames, 0)
+}
+
+var benchUtime = regexp.MustCompile(`bench: utime=([0-9.]+)s stime=([0-9.]+)s`)
+
+// cpuTime is the process's user+system CPU time: on this shared machine
+// wall time mostly measures the neighbours.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// ffmpegFPS decodes file with the ffmpeg CLI on one thread and returns
+// frames per second of CPU time (user+system), the best of three runs.
+func ffmpegFPS(b *testing.B, file string, frames int) float64 {
+	best := 0.0
+	for range 3 {
+		o, err := exec.Command("ffmpeg", "-benchmark", "-threads", "1", "-i", file, "-f", "null", "-").CombinedOutput()
+		if err != nil {
+			b.Fatalf("ffmpeg: %v\n%s", err, o)
+		}
+		m := benchUtime.FindSubmatch(o)
+		if m == nil {
+			b.Fatalf("no utime in ffmpeg output:\n%s", o)
+		}
+		u, _ := strconv.ParseFloat(string(m[1]), 64)
+		st, _ := strconv.ParseFloat(string(m[2]), 64)
+		if fps := float64(frames) / (u + st); fps > best {
+			best = fps
+		}
+	}
+	return best
+}
+
+// BenchmarkDecodeScale measures the engine's decode path (demux, padded
+// packets, one-thread decode, swscale to RGBA, copy into a pooled image)
+// against `ffmpeg -threads 1 -i seg.mp4 -f null -` on the same file, both
+// in CPU time. One op is one frame. Run with -benchtime=Nx for N frames.
+func BenchmarkDecodeScale(b *testing.B) {
+	for _, tc := range []struct {
+		name       string
+		w, h       int
+		outW, outH int
+	}{
+		{"360p-decode-only", 640, 360, 0, 0},
+		{"360p-to-360p", 640, 360, 640, 360},
+		{"360p-to-tile", 640, 360, 320, 180},
+		{"720p-to-720p", 1280, 720, 1280, 720},
+		{"720p-to-tile", 1280, 720, 480, 270},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			const frames = 300
+			file, c := benchClip(b, tc.w, tc.h, 30, 60, frames)
+			ff := ffmpegFPS(b, file, frames)
+			dec, err := newDecoder()
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer dec.close()
+			info, err := proto.ParseInit(c.init)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := dec.open(info.AVCC); err != nil {
+				b.Fatal(err)
+			}
+			pool := newImagePool()
+			size := Size{tc.outW, tc.outH}
+			var samples []proto.Sample
+			var keep [3]*Frame
+			n := 0
+			best := time.Duration(1 << 62) // CPU time of the fastest pass over the clip
+			b.ReportAllocs()
+			b.ResetTimer()
+			for n < b.N {
+				start, n0 := cpuTime(), n
+				for _, seg := range c.segs {
+					mi, err := proto.ParseMedia(seg, &info, samples)
+					if err != nil {
+						b.Fatal(err)
+					}
+					samples = mi.Samples
+					for _, s := range samples {
+						if err := dec.send(seg[s.Offset:s.Offset+s.Size], s.DTS+int64(s.CTO), s.DTS, s.Sync); err != nil {
+							b.Fatal(err)
+						}
+						for {
+							ok, err := dec.receive()
+							if err != nil {
+								b.Fatal(err)
+							}
+							if !ok {
+								break
+							}
+							n++
+							if size.Width == 0 {
+								continue
+							}
+							f := pool.get(size)
+							if err := dec.scale(dec.out, f.Image); err != nil {
+								b.Fatal(err)
+							}
+							pool.put(keep[n%3])
+							keep[n%3] = f
+						}
+					}
+				}
+				if d := (cpuTime() - start) * time.Duration(frames) / time.Duration(max(n-n0, 1)); d < best {
+					best = d
+				}
+			}
+			b.StopTimer()
+			fps := float64(frames) / best.Seconds()
+			b.ReportMetric(fps, "fps")
+			b.ReportMetric(ff, "ffmpeg-fps")
+			b.ReportMetric(100*fps/ff, "%-of-ffmpeg")
+		})
+	}
+}
