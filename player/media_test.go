@@ -68,7 +68,16 @@ func makeClip(tb testing.TB, w, h, fps, gop, first, frames int, seq0 uint64) *cl
 	if err != nil {
 		tb.Fatal(err)
 	}
-	c := &clip{fps: fps, gop: gop, first: first, frames: frames, w: w, h: h}
+	c := splitClip(tb, b, fps, gop, first, frames, seq0)
+	clipCache[key] = c
+	return c
+}
+
+// splitClip cuts an ffmpeg fragmented MP4 into its init segment and one
+// media segment per moof+mdat, with the headers a Sentinel would send.
+func splitClip(tb testing.TB, b []byte, fps, gop, first, frames int, seq0 uint64) *clip {
+	tb.Helper()
+	c := &clip{fps: fps, gop: gop, first: first, frames: frames}
 	var boxes [][]byte
 	for off := 0; off < len(b); {
 		n := int(binary.BigEndian.Uint32(b[off:]))
@@ -80,6 +89,7 @@ func makeClip(tb testing.TB, w, h, fps, gop, first, frames int, seq0 uint64) *cl
 	if err != nil {
 		tb.Fatal(err)
 	}
+	c.w, c.h = info.Width, info.Height
 	var pts0 int64 = -1
 	for i := 2; i+1 < len(boxes); i += 2 {
 		if string(boxes[i][4:8]) != "moof" {
@@ -104,7 +114,6 @@ func makeClip(tb testing.TB, w, h, fps, gop, first, frames int, seq0 uint64) *cl
 		c.segs = append(c.segs, seg)
 		c.hdrs = append(c.hdrs, h)
 	}
-	clipCache[key] = c
 	return c
 }
 
