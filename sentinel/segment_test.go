@@ -64,6 +64,19 @@ func TestTestSourceSegments(t *testing.T) {
 					t.Fatalf("frame %d shows number %d", i, n)
 				}
 			}
+			var payloads [][]byte
+			for _, sg := range segs {
+				payloads = append(payloads, sg.Payload)
+			}
+			nums, err = decodeSegments(c.inits[1], payloads)
+			if err != nil || len(nums) != 35 {
+				t.Fatalf("go-astiav decode: %d pictures, %v", len(nums), err)
+			}
+			for i, n := range nums {
+				if n != uint64(i) {
+					t.Fatalf("go-astiav: picture %d shows number %d", i, n)
+				}
+			}
 		})
 	}
 }
