@@ -125,7 +125,7 @@ func TestConcurrentWriters(t *testing.T) {
 	const workers, each = 6, 10
 	mustStart(t, db, "shared", nil, t0)
 	var wg sync.WaitGroup
-	errs := make(chan error, workers*each*4)
+	errs := make(chan error, workers*(each*5+1)) // every send fits: no goroutine blocks
 	for w := range workers {
 		wg.Add(2)
 		go func() {

@@ -19,14 +19,6 @@ const DefaultType = "proctor"
 // MaxTypeLen bounds a session type (seed 003: at most 32 characters).
 const MaxTypeLen = 32
 
-// Progress is what one heartbeat reports: deltas of segments received and
-// expected since the previous heartbeat, and the wall-clock end of the
-// newest media (zero: unchanged).
-type Progress struct {
-	Received, Expected int64
-	MediaEnd           time.Time
-}
-
 // sessionCols selects a whole proto.Session for scanSession; the table
 // must be aliased s.
 const sessionCols = `s.id, s.type, s.state, s.start, s.end_at, s.heartbeat, s.media_end, s.received, s.expected,
@@ -228,42 +220,6 @@ func putDetails(ctx context.Context, tx *sql.Tx, sid string, details map[string]
 	return nil
 }
 
-// Heartbeat records that session sid is alive at now and adds p's
-// progress. It does not change the state. A closed session takes no
-// heartbeats: ErrFinal.
-func (db *DB) Heartbeat(ctx context.Context, sid string, now time.Time, p Progress) error {
-	if err := checkID("session", sid); err != nil {
-		return err
-	}
-	if p.Received < 0 || p.Expected < 0 {
-		return fmt.Errorf("%w: negative progress %+v", ErrInvalid, p)
-	}
-	var mediaEnd int64
-	if !p.MediaEnd.IsZero() {
-		mediaEnd = max(0, us(p.MediaEnd))
-	}
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE sessions SET heartbeat = ?, received = received + ?,
-			expected = expected + ?, media_end = max(media_end, ?) WHERE id = ? AND state IN ('waiting', 'open')`,
-			us(now), p.Received, p.Expected, mediaEnd, sid)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 1 {
-			return err
-		}
-		st, err := stateOf(ctx, tx, sid)
-		if err != nil {
-			return err
-		}
-		return fmt.Errorf("%w: %s is %s", ErrFinal, sid, st)
-	})
-	if err != nil {
-		return fmt.Errorf("heartbeat %s: %w", sid, err)
-	}
-	return nil
-}
-
 // Session returns session sid, or ErrNotFound.
 func (db *DB) Session(ctx context.Context, sid string) (proto.Session, error) {
 	if !proto.ValidID(sid) {
@@ -287,25 +243,4 @@ func (db *DB) ActiveSession(ctx context.Context, sentinel string) (proto.Session
 		return proto.Session{}, err
 	}
 	return getSession(ctx, db.r, sid)
-}
-
-// Stale returns the ids of waiting and open sessions whose last heartbeat
-// is before before, oldest heartbeat first. The server's watchdog sets
-// them abandoned.
-func (db *DB) Stale(ctx context.Context, before time.Time) ([]string, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT id FROM sessions WHERE state IN ('waiting', 'open')
-		AND heartbeat < ? ORDER BY heartbeat, id`, us(before))
-	if err != nil {
-		return nil, fmt.Errorf("stale sessions: %w", err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("stale sessions: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
