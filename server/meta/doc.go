@@ -22,6 +22,16 @@
 // Duration is media end - session start in milliseconds (0 before any
 // media). The end time is set when the session enters a closed state.
 //
+// # Listing
+//
+// [DB.ListSessions] orders by start (newest first) then id, and pages with
+// a keyset cursor (base64url of "<start us>.<id>" of the last row), so a
+// page never repeats or skips a session because newer ones started. Text
+// search is a LIKE over a per-session search column (id, detail keys and
+// values); %, _ and \ in the query are literal and control characters are
+// refused. It scans every session not excluded by the other filters:
+// tens of milliseconds at 10,000 sessions (BenchmarkListSessions).
+//
 // # Storage
 //
 // Times are stored as Unix microseconds (INTEGER) and returned in UTC.
