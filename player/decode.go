@@ -41,7 +41,11 @@ func (e *engine) decodeSegment(seg segment, data []byte) {
 		if !s.Sync && (keyOnly || e.needKey) {
 			continue
 		}
-		err := e.dec.send(data[s.Offset:s.Offset+s.Size], s.DTS+int64(s.CTO), s.DTS, s.Sync)
+		// Timestamps given to the decoder are capture times in Unix
+		// microseconds, so every picture carries its own time even when
+		// it comes out after the next segment (reordering) or tfdt jumps.
+		pts := e.micros(s.DTS + int64(s.CTO))
+		err := e.dec.send(data[s.Offset:s.Offset+s.Size], pts, e.micros(s.DTS), s.Sync)
 		if err != nil {
 			e.dec.reset()
 			e.needKey = true
@@ -116,6 +120,12 @@ func (e *engine) initFor(gen uint64) ([]byte, error) {
 	return b, nil
 }
 
+// micros converts a track timestamp of the current segment to Unix
+// microseconds of capture time.
+func (e *engine) micros(ts int64) int64 {
+	return e.segStart.UnixMicro() + (ts-e.pts0)*1_000_000/e.ts
+}
+
 // receiveAll delivers every picture the decoder has ready.
 func (e *engine) receiveAll() int {
 	n := 0
@@ -139,8 +149,7 @@ func (e *engine) receiveAll() int {
 // latest one at or before the target; otherwise it is scaled and queued.
 func (e *engine) deliver() {
 	e.p.countDecoded()
-	pts := e.dec.out.Pts()
-	t := e.segStart.Add(time.Duration((pts-e.pts0)*1_000_000/e.ts) * time.Microsecond)
+	t := time.UnixMicro(e.dec.out.Pts())
 	if e.seeking {
 		if !t.After(e.target) {
 			if err := e.dec.hold(); err == nil {
