@@ -3,7 +3,6 @@ package store
 import (
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -15,10 +14,11 @@ import (
 // loadStream opens a stream directory: it reads every chunk's index into
 // memory and cuts what does not verify. In each chunk, index records are
 // checked in order (own checksum, contiguous offsets, payload within the
-// log file, increasing sequence); in the last chunk, the payloads of the
-// last cfg.VerifyTail bytes are checked against their CRC32-C too. The
-// first failure ends the chunk: the index and the log are truncated to the
-// last good record, so appends continue from there.
+// log file, increasing sequence); the first failure ends the chunk: the
+// index and the log are truncated to the last good record. Then the
+// payloads of the stream's last cfg.VerifyTail bytes, whichever chunks
+// hold them, are checked against their CRC32-C (see verifyTail). Appends
+// continue after the last good record.
 func loadStream(dir, sentinel, session string, cfg *Config, usage *atomic.Int64, log *slog.Logger) (*stream, error) {
 	st := &stream{
 		session: session, sentinel: sentinel, dir: dir, cfg: cfg, usage: usage,
@@ -47,13 +47,13 @@ func loadStream(dir, sentinel, session string, cfg *Config, usage *atomic.Int64,
 	}
 	slices.Sort(bases)
 	bases = slices.Compact(bases)
-	for i, base := range bases {
+	for _, base := range bases {
 		if base < 0 || base < st.end {
 			log.Warn("dropping overlapping chunk", "stream", st.name(), "base", base)
 			(&chunk{base: base}).remove(dir)
 			continue
 		}
-		c, err := st.loadChunk(base, i == len(bases)-1)
+		c, err := st.loadChunk(base)
 		if err != nil {
 			st.closeChunks()
 			return nil, fmt.Errorf("%s: chunk %x: %w", st.name(), base, err)
@@ -62,6 +62,10 @@ func loadStream(dir, sentinel, session string, cfg *Config, usage *atomic.Int64,
 			st.chunks = append(st.chunks, c)
 			st.end = c.base + c.size
 		}
+	}
+	if err := st.verifyTail(); err != nil {
+		st.closeChunks()
+		return nil, fmt.Errorf("%s: %w", st.name(), err)
 	}
 	usage.Add(st.bytes())
 	return st, nil
@@ -75,7 +79,7 @@ func (st *stream) closeChunks() {
 
 // loadChunk verifies one chunk, cuts its bad tail and appends its records
 // to st.entries. It returns nil if nothing of the chunk survives.
-func (st *stream) loadChunk(base int64, last bool) (*chunk, error) {
+func (st *stream) loadChunk(base int64) (*chunk, error) {
 	c := &chunk{base: base, first: len(st.entries)}
 	idxPath, logPath := c.path(st.dir, idxExt), c.path(st.dir, logExt)
 	raw, err := os.ReadFile(idxPath)
@@ -97,11 +101,6 @@ func (st *stream) loadChunk(base int64, last bool) (*chunk, error) {
 		}
 		recs = append(recs, r)
 		off += r.Size
-	}
-	if last && len(recs) > 0 && st.cfg.VerifyTail != 0 {
-		if recs, err = st.verifyTail(logPath, base, recs); err != nil {
-			return nil, err
-		}
 	}
 	var goodLog int64
 	for _, r := range recs {
@@ -145,38 +144,6 @@ func (st *stream) follows(recs []Record, seq uint64) bool {
 		return seq > st.entries[n-1].Seq
 	}
 	return true
-}
-
-// verifyTail checks the payload checksums of the records ending within the
-// last VerifyTail bytes of the chunk and returns the records before the
-// first failure.
-func (st *stream) verifyTail(logPath string, base int64, recs []Record) ([]Record, error) {
-	f, err := os.Open(logPath)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	last := recs[len(recs)-1]
-	from := int64(0)
-	if st.cfg.VerifyTail > 0 {
-		from = last.Offset + last.Size - st.cfg.VerifyTail
-	}
-	i := len(recs)
-	for i > 0 && recs[i-1].Offset+recs[i-1].Size > from {
-		i--
-	}
-	var buf []byte
-	for ; i < len(recs); i++ {
-		r := recs[i]
-		buf = slices.Grow(buf[:0], int(r.Size))[:r.Size]
-		if _, err := f.ReadAt(buf, r.Offset-base); err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("verify segment %d: %w", r.Seq, err)
-		} else if err != nil || checksum(buf) != r.Checksum {
-			st.log.Warn("payload checksum mismatch", "stream", st.name(), "seq", r.Seq)
-			return recs[:i], nil
-		}
-	}
-	return recs, nil
 }
 
 func truncateSync(path string, size int64, sync bool) error {
