@@ -32,6 +32,7 @@ type decoder struct {
 	sws   *astiav.SoftwareScaleContext
 	swsK  [5]int
 	pad   []byte
+	fast  *hot // the allocation-free C path (see cgo.go)
 	stale bool // drained (EOF sent): reopen before the next packet
 }
 
@@ -46,6 +47,7 @@ func newDecoder() (*decoder, error) {
 		out:   astiav.AllocFrame(),
 		held:  astiav.AllocFrame(),
 		dst:   astiav.AllocFrame(),
+		fast:  newHot(),
 	}, nil
 }
 
@@ -73,6 +75,7 @@ func (d *decoder) open(extradata []byte) error {
 		return fmt.Errorf("open decoder: %w", err)
 	}
 	d.cc = cc
+	d.fast.bind(cc, len(extradata))
 	d.extra = append(d.extra[:0], extradata...)
 	d.stale = false
 	return nil
@@ -93,6 +96,13 @@ func (d *decoder) send(data []byte, pts, dts int64, key bool) error {
 		if err := d.open(d.extra); err != nil {
 			return err
 		}
+	}
+	if d.fast.cc != nil {
+		ret := d.fast.send(data, pts, dts, key)
+		if ret < 0 && ret != errAgain {
+			return fmt.Errorf("%w: decode: %v", ErrCorrupt, astiav.Error(ret))
+		}
+		return nil
 	}
 	need := len(data) + packetPadding
 	if cap(d.pad) < need {
@@ -136,6 +146,16 @@ func (d *decoder) receive() (ok bool, err error) {
 	if d.cc == nil {
 		return false, nil
 	}
+	if d.fast.cc != nil {
+		ret := d.fast.receive(d.out)
+		switch {
+		case ret >= 0:
+			return true, nil
+		case ret == errAgain || ret == errEOF:
+			return false, nil
+		}
+		return false, fmt.Errorf("%w: decode: %v", ErrCorrupt, astiav.Error(ret))
+	}
 	d.out.Unref()
 	err = d.cc.ReceiveFrame(d.out)
 	switch {
@@ -158,6 +178,9 @@ func (d *decoder) hold() error {
 // go-astiav v0.16.0's FrameData.ToImage over-reads chroma planes, so the
 // RGBA frame is copied with ImageCopyToBuffer into img.Pix.
 func (d *decoder) scale(src *astiav.Frame, img *image.RGBA) error {
+	if d.fast.scale(src, img) {
+		return nil
+	}
 	w, h := img.Rect.Dx(), img.Rect.Dy()
 	k := [5]int{src.Width(), src.Height(), int(src.PixelFormat()), w, h}
 	if k != d.swsK || d.sws == nil {
@@ -189,6 +212,7 @@ func (d *decoder) scale(src *astiav.Frame, img *image.RGBA) error {
 }
 
 func (d *decoder) closeCodec() {
+	d.fast.cc = nil
 	if d.cc != nil {
 		d.cc.Free()
 		d.cc = nil
@@ -197,6 +221,7 @@ func (d *decoder) closeCodec() {
 
 func (d *decoder) close() {
 	d.closeCodec()
+	d.fast.free()
 	if d.sws != nil {
 		d.sws.Free()
 		d.sws = nil
