@@ -55,7 +55,7 @@ func runSentinel(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	var cfg sentinel.Config
 	fs.StringVar(&cfg.Source, "source", sentinel.SourceTest, "test, screen, /dev/videoN or a video file (looped)")
 	fs.StringVar(&cfg.Display, "display", "", "X11 display of the screen source (default $DISPLAY)")
-	size := fs.String("size", "1280x720", "encoded picture size WxH")
+	size := fs.String("size", "1280x720", "encoded picture size WxH, or \"source\" for a file's, screen's or camera's own size")
 	fs.Float64Var(&cfg.FPS, "fps", sentinel.DefaultFPS, "frame rate")
 	fs.DurationVar(&cfg.GOP, "gop", sentinel.DefaultGOP, "keyframe interval (one segment each)")
 	fs.Int64Var(&cfg.Bitrate, "bitrate", 0, "bits per second (default from size and rate)")
@@ -71,8 +71,10 @@ func runSentinel(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return &ExitError{Code: 2, Err: err}
 	}
-	if _, err := fmt.Sscanf(*size, "%dx%d", &cfg.Width, &cfg.Height); err != nil {
-		return &ExitError{Code: 2, Err: fmt.Errorf("--size %q: want WxH, e.g. 1280x720", *size)}
+	if *size == "source" {
+		cfg.NativeSize = true
+	} else if _, err := fmt.Sscanf(*size, "%dx%d", &cfg.Width, &cfg.Height); err != nil {
+		return &ExitError{Code: 2, Err: fmt.Errorf("--size %q: want WxH (e.g. 1280x720) or source", *size)}
 	}
 	if *serverURL == "" {
 		return &ExitError{Code: 2, Err: errors.New("--server URL is required")}

@@ -37,6 +37,10 @@ type Config struct {
 	// Width and Height of the encoded picture; default 1280x720. Other
 	// sources are scaled to it.
 	Width, Height int
+	// NativeSize encodes a file, screen or camera at its own size (rounded
+	// down to even) instead; when that size changes, for example the
+	// screen's resolution, a new init generation starts.
+	NativeSize bool
 	// FPS is the configured frame rate; default 5. Watchers may ask for
 	// another through SetFPS.
 	FPS float64

@@ -67,6 +67,25 @@ func TestFileSource(t *testing.T) {
 	}
 }
 
+func TestFileSourceNativeSize(t *testing.T) {
+	cfg := testConfig()
+	cfg.Source = makeClip(t, "odd.mp4", "testsrc=size=353x289:rate=10:duration=1", "-c:v", "libx264", "-preset", "ultrafast")
+	cfg.NativeSize = true
+	col := newCollector()
+	s, err := New(cfg, col)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	runFrames(t, s, 5, nil)
+	if col.err != nil {
+		t.Fatal(col.err)
+	}
+	if len(col.inits) != 1 || col.info[1].Width != 352 || col.info[1].Height != 288 {
+		t.Fatalf("%d generations, first %dx%d; want one of 352x288", len(col.inits), col.info[1].Width, col.info[1].Height)
+	}
+}
+
 func TestScreenSource(t *testing.T) {
 	needTool(t, "ffprobe")
 	if _, err := exec.LookPath("Xvfb"); err != nil {

@@ -22,19 +22,25 @@ func (s *Sentinel) step(now time.Time) error {
 		s.count(func(st *Stats) { st.Late++ })
 		at = now
 	}
+	pic, err := s.src.frame(now)
+	if err != nil {
+		return err
+	}
+	w, h := s.width, s.height
 	if wh := s.sizeReq.Swap(0); wh != 0 {
-		s.width, s.height = int(wh>>32), int(wh&0xffffffff)
+		w, h = int(wh>>32), int(wh&0xffffffff)
+	} else if s.cfg.NativeSize {
+		w, h = max(64, pic.Width()&^1), max(64, pic.Height()&^1)
+	}
+	if w != s.width || h != s.height {
+		s.width, s.height = w, h
 		s.scale.close()
-		s.scale = newScaler(s.width, s.height)
+		s.scale = newScaler(w, h)
 	}
 	if s.mux == nil || s.enc.width != s.width || s.enc.height != s.height {
 		if err := s.newGeneration(); err != nil {
 			return err
 		}
-	}
-	pic, err := s.src.frame(now)
-	if err != nil {
-		return err
 	}
 	if pic, err = s.scale.scale(pic); err != nil {
 		return fmt.Errorf("%w: %v", ErrSource, err)
