@@ -11,11 +11,12 @@
 // segments are one file per generation (init-<gen>.mp4). There is never a
 // file per segment.
 //
-// The index is kept in memory (about 80 bytes per segment); lookups by
+// The index is kept in memory (72 bytes per segment); lookups by
 // sequence and by time are binary searches. Append is called from one
 // goroutine per stream; reads run concurrently (a RWMutex per stream).
 // Reader returns an io.SectionReader over the chunk file for
-// http.ServeContent.
+// http.ServeContent; a chunk's file, once read, stays open until retention
+// drops the chunk or the Store closes (one descriptor per chunk read).
 //
 // # Durability
 //
@@ -44,13 +45,14 @@
 //
 // Open reads every index and verifies each record's own checksum, that
 // offsets are contiguous, that each payload lies within the log file and
-// that sequences increase; it also verifies the payload checksums of the
-// last Config.VerifyTail bytes (16 MiB) of each stream's last chunk, where
-// an interrupted write or a power loss leaves its marks. The first failure
-// ends the chunk: the index and the log are truncated back to the last good
-// record (a partial index record, a record whose payload is missing or
-// fails its checksum, log bytes with no record), everything before it is
-// served and appends continue after it.
+// that sequences increase; a failure ends that chunk. It then verifies the
+// payload checksums of the last Config.VerifyTail bytes (16 MiB) of each
+// stream, across chunk boundaries, where an interrupted write or a power
+// loss leaves its marks. The index and the log are truncated back to the
+// last good record (a partial index record, a record whose payload is
+// missing or fails its checksum, log bytes with no record), everything
+// before it is served and appends continue after it. Payload checks older
+// data on demand.
 //
 // # Retention
 //
