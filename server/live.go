@@ -160,6 +160,10 @@ func (l *live) unlist(sn *sentinel) {
 	sn.mu.Unlock()
 	if gone && l.sentinels[sn.id] == sn {
 		delete(l.sentinels, sn.id)
+		// The session is over: free its ring (the segments are stored).
+		// Watchers keep their cursors and get the next session's stream.
+		sn.stream.Reset()
+		l.hub.Remove(sn.id)
 	}
 	l.mu.Unlock()
 	l.changed(sn)
