@@ -20,6 +20,7 @@ import (
 
 	"proctor/proto"
 	"proctor/server/auth"
+	"proctor/server/store"
 )
 
 // clip is real H.264 fMP4 made by the ffmpeg CLI, split into an init
@@ -412,3 +413,5 @@ func httpDo(url, tok string) (int, error) {
 	resp.Body.Close()
 	return resp.StatusCode, nil
 }
+
+func storeConfigSync(p string) store.Config { return store.Config{Sync: store.SyncPolicy(p)} }
