@@ -108,7 +108,10 @@ func runSentinel(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	c := pub.Sentinel.Config()
 	log.Info("sentinel starting", "sentinel", *id, "server", *serverURL, "source", c.Source,
 		"size", fmt.Sprintf("%dx%d", c.Width, c.Height), "fps", c.FPS, "gop", c.GOP, "low_latency", c.LowLatency)
-	if err := pub.Run(ctx); err != nil {
+	stopStatus := sentinelStatus(pub, log, 30*time.Second)
+	err = pub.Run(ctx)
+	stopStatus()
+	if err != nil {
 		return err
 	}
 	st, ps := pub.Sentinel.Stats(), pub.Publisher.Stats()
@@ -161,4 +164,27 @@ func sentinelLogger(level string, w io.Writer) (*slog.Logger, error) {
 		astiav.SetLogLevel(astiav.LogLevelQuiet)
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+// sentinelStatus logs the counters every period until the returned stop
+// function is called; stop waits for the goroutine.
+func sentinelStatus(pub *sentinel.Publication, log *slog.Logger, period time.Duration) (stop func()) {
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(period)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				st, ps := pub.Sentinel.Stats(), pub.Publisher.Stats()
+				log.Info("status", "connected", ps.Connected, "session", ps.Session, "frames", st.Frames,
+					"fps", st.FPS, "segments", st.Segments, "sent", ps.Sent, "backlog_bytes", ps.Backlog,
+					"dropped", ps.Dropped, "late_frames", st.Late, "last_error", ps.LastError)
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
