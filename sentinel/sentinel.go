@@ -68,7 +68,6 @@ type Sentinel struct {
 	start   time.Time // wall-clock time of pts 0
 	next    time.Time // scheduled time of the next frame
 	lastKey time.Time // scheduled time of the last keyframe
-	fps     float64   // rate of the last frame
 	pending []sample  // samples written into the fragment being built
 	held    *astiav.Packet
 	heldSmp sample
@@ -112,7 +111,6 @@ func New(cfg Config, sink Sink) (*Sentinel, error) {
 		src:    src,
 		width:  cfg.Width,
 		height: cfg.Height,
-		fps:    cfg.FPS,
 		held:   astiav.AllocPacket(),
 	}
 	s.scale = newScaler(cfg.Width, cfg.Height)

@@ -211,7 +211,7 @@ func (s *Sentinel) finish() error {
 	if s.mux == nil {
 		return nil
 	}
-	smp := sample{at: s.next, dur: time.Second / time.Duration(max(1, s.fps)), frame: s.frameNo}
+	smp := sample{at: s.next, dur: time.Duration(float64(time.Second) / s.currentFPS()), frame: s.frameNo}
 	if err := s.enc.flush(func(pkt *astiav.Packet) error { return s.packet(pkt, smp) }); err != nil {
 		return err
 	}
