@@ -106,8 +106,12 @@ func runSentinel(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	defer pub.Close()
 	c := pub.Sentinel.Config()
+	sz := fmt.Sprintf("%dx%d", c.Width, c.Height)
+	if c.NativeSize {
+		sz = "source"
+	}
 	log.Info("sentinel starting", "sentinel", *id, "server", *serverURL, "source", c.Source,
-		"size", fmt.Sprintf("%dx%d", c.Width, c.Height), "fps", c.FPS, "gop", c.GOP, "low_latency", c.LowLatency)
+		"size", sz, "fps", c.FPS, "gop", c.GOP, "low_latency", c.LowLatency)
 	stopStatus := sentinelStatus(pub, log, 30*time.Second)
 	err = pub.Run(ctx)
 	stopStatus()
