@@ -25,7 +25,7 @@ const (
 	DefaultSyncInterval = time.Second
 	DefaultRetainEvery  = time.Minute
 	DefaultChunkSize    = 64 << 20
-	DefaultVerifyTail   = 16 << 20
+	DefaultVerifyTail   = 4 << 20
 )
 
 // Config configures a Store. The zero value with Dir set is valid.
@@ -47,9 +47,11 @@ type Config struct {
 	// ChunkSize bounds a log chunk file (default 64 MiB); a segment larger
 	// than it gets a chunk of its own.
 	ChunkSize int64
-	// VerifyTail is how many bytes at the end of each stream's last chunk
-	// Open reads to verify payload checksums (default 16 MiB; -1: the
-	// whole last chunk). Index records are always verified in full.
+	// VerifyTail is how many bytes at the end of each stream Open reads
+	// back to verify payload checksums after the last Store on the
+	// directory did not close cleanly (default 4 MiB: several sync
+	// intervals of a high-bitrate stream; -1: every payload). Index
+	// records are always verified in full.
 	VerifyTail int64
 }
 

@@ -45,8 +45,10 @@
 //
 // Open reads every index and verifies each record's own checksum, that
 // offsets are contiguous, that each payload lies within the log file and
-// that sequences increase; a failure ends that chunk. It then verifies the
-// payload checksums of the last Config.VerifyTail bytes (16 MiB) of each
+// that sequences increase; a failure ends that chunk. Unless the last Store
+// on the directory closed cleanly (Close leaves a CLEAN marker after
+// syncing everything; Open removes it), it then reads back and verifies the
+// payload checksums of the last Config.VerifyTail bytes (4 MiB) of each
 // stream, across chunk boundaries, where an interrupted write or a power
 // loss leaves its marks. The index and the log are truncated back to the
 // last good record (a partial index record, a record whose payload is

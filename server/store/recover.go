@@ -17,9 +17,10 @@ import (
 // log file, increasing sequence); the first failure ends the chunk: the
 // index and the log are truncated to the last good record. Then the
 // payloads of the stream's last cfg.VerifyTail bytes, whichever chunks
-// hold them, are checked against their CRC32-C (see verifyTail). Appends
-// continue after the last good record.
-func loadStream(dir, sentinel, session string, cfg *Config, usage *atomic.Int64, log *slog.Logger) (*stream, error) {
+// hold them, are checked against their CRC32-C (see verifyTail), unless
+// the last Store closed cleanly. Appends continue after the last good
+// record.
+func loadStream(dir, sentinel, session string, cfg *Config, usage *atomic.Int64, log *slog.Logger, verify bool) (*stream, error) {
 	st := &stream{
 		session: session, sentinel: sentinel, dir: dir, cfg: cfg, usage: usage,
 		log: log, inits: map[uint64]int64{},
@@ -63,9 +64,11 @@ func loadStream(dir, sentinel, session string, cfg *Config, usage *atomic.Int64,
 			st.end = c.base + c.size
 		}
 	}
-	if err := st.verifyTail(); err != nil {
-		st.closeChunks()
-		return nil, fmt.Errorf("%s: %w", st.name(), err)
+	if verify {
+		if err := st.verifyTail(); err != nil {
+			st.closeChunks()
+			return nil, fmt.Errorf("%s: %w", st.name(), err)
+		}
 	}
 	usage.Add(st.bytes())
 	return st, nil

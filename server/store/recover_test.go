@@ -75,6 +75,7 @@ func TestTornTail(t *testing.T) {
 			}
 			s.Close()
 			harm(t, dir)
+			crashed(t, dir)
 
 			s = openStore(t, cfg)
 			checkStream(t, s, "a", "x", 0, keep)
@@ -104,6 +105,7 @@ func TestVerifyWholeChunk(t *testing.T) {
 	first, _ := s.Segment("a", "x", 3)
 	s.Close()
 	flip(t, streamFiles(t, dir, "x", "a", logExt)[0], first.Offset+1)
+	crashed(t, dir)
 	s = openStore(t, cfg)
 	checkStream(t, s, "a", "x", 0, 3)
 }
@@ -155,6 +157,34 @@ func TestStrayFiles(t *testing.T) {
 	}
 	appendN(t, s, "a", "x", 3, 5)
 	checkStream(t, s, "a", "x", 0, 5)
+}
+
+// TestCleanClose: after a clean Close, Open trusts the payloads (reading
+// none back); damage done afterwards is bit rot, which Payload reports.
+func TestCleanClose(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, Config{Dir: dir})
+	recs := appendN(t, s, "a", "x", 0, 10)
+	s.Close()
+	flip(t, streamFiles(t, dir, "x", "a", logExt)[0], recs[9].Offset+1)
+	s = openStore(t, Config{Dir: dir})
+	if _, err := os.Stat(filepath.Join(dir, cleanName)); !os.IsNotExist(err) {
+		t.Fatalf("clean marker left while open: %v", err)
+	}
+	if got, _ := s.Segments("a", "x", 0, 0); len(got) != 10 {
+		t.Fatalf("%d segments after a clean close, want 10", len(got))
+	}
+	if _, err := s.Payload("a", "x", recs[9]); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("Payload of a damaged segment: %v", err)
+	}
+}
+
+// crashed removes the clean marker Close left, as if the process had died.
+func crashed(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.Remove(filepath.Join(dir, cleanName)); err != nil {
+		t.Fatalf("no clean marker after Close: %v", err)
+	}
 }
 
 func truncateBy(t *testing.T, path string, n int64) {
@@ -211,6 +241,7 @@ func TestTornTailAcrossChunks(t *testing.T) {
 	logs := streamFiles(t, dir, "x", "a", logExt)
 	flip(t, logs[len(logs)-2], victim.Offset-prev.base+3)
 	os.Remove(streamFiles(t, dir, "x", "a", idxExt)[len(logs)-1])
+	crashed(t, dir)
 
 	s = openStore(t, cfg)
 	checkStream(t, s, "a", "x", 0, victim.Seq)

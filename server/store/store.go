@@ -40,8 +40,9 @@ type Store struct {
 }
 
 // Open opens (creating if needed) the store in cfg.Dir, recovers every
-// stream (cutting torn tails, see loadStream) and starts the sync and
-// retention goroutines, which Close stops.
+// stream (cutting torn tails, see loadStream; payloads are read back only
+// if the last Store on the directory did not Close cleanly) and starts the
+// sync and retention goroutines, which Close stops.
 func Open(cfg Config, log *slog.Logger) (*Store, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -61,14 +62,20 @@ func Open(cfg Config, log *slog.Logger) (*Store, error) {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	s.lock = lock
-	if err := s.load(); err != nil {
+	clean, err := takeClean(cfg.Dir)
+	if err != nil {
+		s.unlock()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	if err := s.load(!clean); err != nil {
 		for _, st := range s.streams {
 			st.close()
 		}
 		s.unlock()
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	s.log.Info("store opened", "dir", cfg.Dir, "streams", len(s.streams), "bytes", s.usage.Load(), "sync", cfg.Sync)
+	s.log.Info("store opened", "dir", cfg.Dir, "streams", len(s.streams), "bytes", s.usage.Load(),
+		"sync", cfg.Sync, "clean", clean)
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	if cfg.Sync == SyncInterval {
@@ -106,8 +113,9 @@ func (s *Store) every(ctx context.Context, period time.Duration, f func()) {
 	}()
 }
 
-// load opens every stream directory under root.
-func (s *Store) load() error {
+// load opens every stream directory under root, verifying the payloads of
+// their tails if verify (the last Store did not close cleanly).
+func (s *Store) load(verify bool) error {
 	sentinels, err := os.ReadDir(s.root)
 	if err != nil {
 		return err
@@ -127,7 +135,7 @@ func (s *Store) load() error {
 				continue
 			}
 			dir := filepath.Join(s.root, sd.Name(), sn.Name())
-			st, err := loadStream(dir, sd.Name(), sn.Name(), &s.cfg, &s.usage, s.log)
+			st, err := loadStream(dir, sd.Name(), sn.Name(), &s.cfg, &s.usage, s.log, verify)
 			if err != nil {
 				return err
 			}
@@ -165,6 +173,9 @@ func (s *Store) Close() error {
 	var err error
 	for _, st := range s.snapshot() {
 		err = errors.Join(err, st.close())
+	}
+	if err == nil {
+		err = putClean(s.cfg.Dir)
 	}
 	s.unlock()
 	s.log.Info("store closed", "err", err)
