@@ -2,6 +2,10 @@ package player
 
 import "time"
 
+// maxHold is the longest media time the player waits for the next frame;
+// beyond it (a recording gap, a clock jump) the next frame is shown at once.
+const maxHold = 5 * time.Second
+
 type cmdKind int
 
 const (
@@ -60,6 +64,12 @@ func (p *Player) Take() (f Frame, ok bool) {
 			p.clk.rebase(now, media)
 		}
 		pos := p.clk.position(now, p.speedLocked())
+		if p.queue[0].Time.Sub(pos) > maxHold {
+			// A gap in the recording, or a timestamp jump: do not wait
+			// for it in real time.
+			p.clk.rebase(now, p.queue[0].Time)
+			pos = p.queue[0].Time
+		}
 		if p.queue[0].Time.After(pos) {
 			return Frame{}, false
 		}
