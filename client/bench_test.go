@@ -12,8 +12,7 @@ import (
 func BenchmarkPublish(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	peer := newPeer(&testing.T{}, "tok")
-	defer peer.srv.Close()
+	peer := newPeer(b, "tok")
 	p := NewPublisher(peer.config(), proto.Hello{Sentinel: "cam-1"}, PublishOptions{Backlog: 256 << 20})
 	p.Init(1, []byte("init"))
 	var wg sync.WaitGroup
@@ -36,8 +35,7 @@ func BenchmarkPublish(b *testing.B) {
 func BenchmarkWatch(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	peer := newPeer(&testing.T{}, "tok")
-	defer peer.srv.Close()
+	peer := newPeer(b, "tok")
 	peer.noKeep = true
 	w := NewWatcher(Config{Server: peer.srv.URL, Token: "tok", Buffer: 1024})
 	var wg sync.WaitGroup

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -18,7 +19,7 @@ import (
 // real loopback WebSocket, keeps what a publisher sends, and lets a test cut
 // connections, refuse clients and push control messages.
 type peer struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *httptest.Server
 	token string
 	up    websocket.Upgrader
@@ -44,7 +45,7 @@ type peer struct {
 	watchers map[*websocket.Conn]*peerWatcher
 }
 
-func newPeer(t *testing.T, token string) *peer {
+func newPeer(t testing.TB, token string) *peer {
 	p := &peer{t: t, token: token, conns: map[*websocket.Conn]bool{}, dropAt: map[uint64]bool{},
 		media: map[string][][]byte{}, watchers: map[*websocket.Conn]*peerWatcher{}}
 	p.cond = sync.NewCond(&p.mu)
@@ -148,11 +149,17 @@ func (p *peer) ingest(w http.ResponseWriter, r *http.Request) {
 	for _, m := range ctrl {
 		c.WriteJSON(m)
 	}
+	var scratch bytes.Buffer // nothing received is kept, so one buffer does
 	for {
-		typ, b, err := c.ReadMessage()
+		typ, r, err := c.NextReader()
 		if err != nil {
 			return
 		}
+		scratch.Reset()
+		if _, err := scratch.ReadFrom(r); err != nil {
+			return
+		}
+		b := scratch.Bytes()
 		if typ == websocket.TextMessage {
 			m, _ := proto.DecodeMessage(b)
 			p.mu.Lock()
