@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -35,7 +34,6 @@ type ingestConn struct {
 	sn      *sentinel
 	session string
 	media   mediaState
-	scratch bytes.Buffer
 }
 
 func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
@@ -165,7 +163,7 @@ func (ic *ingestConn) reject(e *proto.Error) {
 }
 
 func (ic *ingestConn) readHello() (*proto.Hello, *proto.Error) {
-	typ, b, err := readMessage(ic.c, ic.s.cfg.MaxMessage, &ic.scratch)
+	typ, b, err := readMessage(ic.c, ic.s.cfg.MaxMessage)
 	if err != nil {
 		if errors.Is(err, errTooLarge) {
 			return nil, errorFor(err)
@@ -196,7 +194,7 @@ var errEnd = errors.New("end of session")
 // *proto.Error for a fatal protocol error.
 func (ic *ingestConn) loop() error {
 	for {
-		typ, b, err := readMessage(ic.c, ic.s.cfg.MaxMessage, &ic.scratch)
+		typ, b, err := readMessage(ic.c, ic.s.cfg.MaxMessage)
 		if err != nil {
 			if errors.Is(err, errTooLarge) {
 				return errorFor(err)

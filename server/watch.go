@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"errors"
 	"net/http"
 	"time"
@@ -72,10 +71,9 @@ func (w *watcher) read() error {
 		c.SetReadDeadline(time.Now().Add(timeout))
 		return nil
 	})
-	var scratch bytes.Buffer
 	limit := min(w.s.cfg.MaxMessage, maxWatchMessage)
 	for {
-		typ, b, err := readMessage(c, limit, &scratch)
+		typ, b, err := readMessage(c, limit)
 		if err != nil {
 			if errors.Is(err, errTooLarge) {
 				return errorFor(err)

@@ -132,10 +132,14 @@ func (w *watcher) writer() {
 	var subs []*sub
 	ver := -1
 	for {
-		select {
+		select { // a busy writer still pings and notices stop
 		case <-w.quit:
 			w.finish()
 			return
+		case <-ping.C:
+			if !w.ping() {
+				return
+			}
 		default:
 		}
 		if b := w.nextText(); b != nil {
@@ -167,8 +171,7 @@ func (w *watcher) writer() {
 		select {
 		case <-w.wake:
 		case <-ping.C:
-			if w.c.WriteControl(websocket.PingMessage, nil, time.Now().Add(w.s.cfg.WriteTimeout)) != nil {
-				w.c.Close()
+			if !w.ping() {
 				return
 			}
 		case <-w.quit:
@@ -192,6 +195,14 @@ func (w *watcher) deliver(sb *sub, it hub.Item) bool {
 	}
 	w.s.m.bytesOut.Add(int64(len(it.Msg)))
 	w.s.m.messagesOut.Inc()
+	return true
+}
+
+func (w *watcher) ping() bool {
+	if err := w.c.WriteControl(websocket.PingMessage, nil, time.Now().Add(w.s.cfg.WriteTimeout)); err != nil {
+		w.c.Close()
+		return false
+	}
 	return true
 }
 

@@ -31,15 +31,21 @@ func newUpgrader(writeBuf int) *websocket.Upgrader {
 	}
 }
 
-// readMessage reads one message into scratch, refusing more than limit
-// bytes, and returns a copy of exactly its length (so rings and stores hold
-// no spare capacity). The gorilla read limit is only a backstop: hitting it
-// would close the socket before the JSON error could be sent.
-func readMessage(c *websocket.Conn, limit int64, scratch *bytes.Buffer) (int, []byte, error) {
+// scratchPool holds read buffers shared by all connections, so an idle
+// connection does not keep one the size of its largest message.
+var scratchPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// readMessage reads one message, refusing more than limit bytes, and
+// returns a copy of exactly its length (so rings and stores hold no spare
+// capacity). It enforces the limit itself: gorilla's read limit would
+// close the socket before the JSON error could be sent.
+func readMessage(c *websocket.Conn, limit int64) (int, []byte, error) {
 	typ, r, err := c.NextReader()
 	if err != nil {
 		return 0, nil, err
 	}
+	scratch := scratchPool.Get().(*bytes.Buffer)
+	defer scratchPool.Put(scratch)
 	scratch.Reset()
 	n, err := scratch.ReadFrom(io.LimitReader(r, limit+1))
 	if err != nil {

@@ -102,10 +102,13 @@ func (c *Cursor) seekKey() {
 // Next returns the next item, or ok false when the cursor has caught up
 // (wait on the wake channel, then call Next again). It returns ErrClosed
 // once the stream is closed.
+//
+// Next only reads the stream (under its read lock) and writes the
+// cursor's own fields, so many watchers move at once.
 func (c *Cursor) Next() (it Item, ok bool, err error) {
 	s := c.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	if s.closed {
 		return Item{}, false, ErrClosed
 	}

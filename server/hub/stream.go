@@ -57,7 +57,9 @@ type Stream struct {
 	published atomic.Uint64
 	skips     atomic.Uint64
 
-	mu      sync.Mutex
+	// mu is taken for reading by cursors (Next) and for writing by
+	// Publish and cursor bookkeeping, so watchers do not contend.
+	mu      sync.RWMutex
 	ring    []entry // circular; entries [head, head+n) hold positions [base, base+n)
 	head, n int
 	base    uint64 // position of the oldest entry
@@ -93,8 +95,8 @@ func (s *Stream) SetInit(gen uint64, msg []byte) {
 
 // Init returns the current init message and its generation.
 func (s *Stream) Init() (gen uint64, msg []byte, ok bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	if s.init == nil {
 		return 0, nil, false
 	}
@@ -203,8 +205,8 @@ func (s *Stream) Close() {
 
 // Stats returns the ring's current statistics.
 func (s *Stream) Stats() Stats {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	st := Stats{Segments: s.n, Bytes: s.bytes, Watchers: len(s.cursors),
 		Published: s.published.Load(), Skips: s.skips.Load()}
 	if s.init != nil {
