@@ -1,0 +1,80 @@
+package e2e
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"proctor/player"
+)
+
+var base = time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+
+// TestSeekOverHTTP plays a stored session through the real server: each
+// seek shows the frame at or before the target.
+func TestSeekOverHTTP(t *testing.T) {
+	e := startServer(t)
+	c := encode(t, patternSource(320, 240, 10, 60), 10, "frag_keyframe")
+	e.publish(t, "cam-1", "exam-1", c, base)
+	p, err := player.New(nil, e.archive("cam-1", "exam-1"), player.Options{Paused: true, Size: player.Size{Width: 160, Height: 120}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if n := frameNumber(waitFrame(t, p)); n != 0 {
+		t.Fatalf("first frame %d", n)
+	}
+	for _, n := range []int{37, 10, 9, 59, 0, 23} {
+		p.Seek(base.Add(time.Duration(n)*100*time.Millisecond + 50*time.Millisecond))
+		if got := frameNumber(waitFrame(t, p)); got != n {
+			t.Fatalf("seek to frame %d shows %d", n, got)
+		}
+	}
+	p.Step(1)
+	if got := frameNumber(waitFrame(t, p)); got != 24 {
+		t.Fatalf("step forward from 23 shows %d", got)
+	}
+	p.Step(-1)
+	p.Step(-1)
+	if got := frameNumber(waitFrame(t, p)); got != 22 {
+		t.Fatalf("two steps back from 24 show %d", got)
+	}
+	if st := p.Stats(); st.Errors != 0 {
+		t.Fatalf("stats %+v", st)
+	}
+}
+
+// BenchmarkSeekOverHTTP measures seek-to-frame latency (Seek until Take
+// returns the frame at or before the target) over loopback HTTP for a
+// 720p 30 fps stream with a 2 s GOP stored on a real server. Each op is
+// one seek to a random time; a fresh player per op starts with a cold cache.
+func BenchmarkSeekOverHTTP(b *testing.B) {
+	e := startServer(b)
+	c := encode(b, "testsrc2=s=1280x720:r=30:d=20", 60, "frag_keyframe")
+	e.publish(b, "cam-720", "exam-720", c, base)
+	arch := e.archive("cam-720", "exam-720")
+	rng := rand.New(rand.NewPCG(1, 2))
+	var lat []time.Duration
+	b.ResetTimer()
+	for range b.N {
+		p, err := player.New(nil, arch, player.Options{Paused: true, Size: player.Size{Width: 640, Height: 360}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		waitFrame(b, p)
+		at := base.Add(time.Duration(rng.Int64N(int64(19 * time.Second))))
+		start := time.Now()
+		p.Seek(at)
+		f := waitFrame(b, p)
+		lat = append(lat, time.Since(start))
+		if f.Time.After(at) || at.Sub(f.Time) > 34*time.Millisecond {
+			b.Fatalf("seek to %v shows %v", at.Sub(base), f.Time.Sub(base))
+		}
+		p.Close()
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[(len(lat)*95)/100].Microseconds())/1000, "p95-ms")
+}
