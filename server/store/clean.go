@@ -27,9 +27,9 @@ func takeClean(dir string) (bool, error) {
 }
 
 // putClean marks dir clean; Close calls it once every stream is synced
-// and closed without error.
+// and closed without error, never with SyncNever (nothing was synced).
 func putClean(dir string) error {
-	if err := writeFileSync(filepath.Join(dir, cleanName), nil); err != nil {
+	if err := writeFile(filepath.Join(dir, cleanName), nil, true); err != nil {
 		return err
 	}
 	return syncDir(dir)

@@ -16,7 +16,7 @@ const (
 	// SyncInterval fsyncs every stream written to since the last sync once
 	// per Config.SyncInterval, and everything on Close. The default.
 	SyncInterval SyncPolicy = "interval"
-	// SyncNever leaves flushing to the operating system (still on Close).
+	// SyncNever leaves flushing to the operating system, even on Close.
 	SyncNever SyncPolicy = "never"
 )
 

@@ -32,14 +32,15 @@
 //     waits for the disk. A process crash (even SIGKILL) loses nothing
 //     that Append acknowledged, since the page cache survives it; a power
 //     loss or kernel crash may lose up to the last interval.
-//   - "never": fsync only on Close; a power loss may lose whatever the
-//     kernel had not written back yet.
+//   - "never": no fsync at all, not even on Close (so the next Open always
+//     verifies tails); a power loss may lose whatever the kernel had not
+//     written back yet. For tests and throwaway data.
 //
 // One Store at a time may open a directory: Open takes an exclusive lock on
 // Dir/LOCK (flock) and fails with ErrLocked otherwise.
 //
-// Init segments are always written to a temporary file, fsynced and
-// renamed into place: each is whole or absent.
+// Init segments are written to a temporary file, fsynced (unless "never")
+// and renamed into place: each is whole or absent.
 //
 // # Recovery
 //

@@ -9,9 +9,8 @@ import (
 )
 
 // Init segments are small and rare (one per generation), so each is a file
-// of its own, written to a temporary name, fsynced and renamed into place:
-// an init segment is either wholly there or not at all, whatever the sync
-// policy.
+// of its own, written to a temporary name, fsynced (unless SyncNever) and
+// renamed into place: an init segment is either wholly there or not at all.
 
 // putInit stores the init segment of generation gen, replacing any earlier
 // one of the same generation.
@@ -23,11 +22,12 @@ func (st *stream) putInit(gen uint64, payload []byte) error {
 	}
 	path := filepath.Join(st.dir, initName(gen))
 	tmp := path + tmpExt
-	err := writeFileSync(tmp, payload)
+	sync := st.cfg.Sync != SyncNever
+	err := writeFile(tmp, payload, sync)
 	if err == nil {
 		err = os.Rename(tmp, path)
 	}
-	if err == nil {
+	if err == nil && sync {
 		err = syncDir(st.dir)
 	}
 	if err != nil {
@@ -40,13 +40,14 @@ func (st *stream) putInit(gen uint64, payload []byte) error {
 	return nil
 }
 
-func writeFileSync(path string, b []byte) error {
+// writeFile writes b to path, fsyncing it if sync.
+func writeFile(path string, b []byte, sync bool) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return err
 	}
 	_, err = f.Write(b)
-	if err == nil {
+	if err == nil && sync {
 		err = f.Sync()
 	}
 	return errors.Join(err, f.Close())

@@ -174,7 +174,7 @@ func (s *Store) Close() error {
 	for _, st := range s.snapshot() {
 		err = errors.Join(err, st.close())
 	}
-	if err == nil {
+	if err == nil && s.cfg.Sync != SyncNever {
 		err = putClean(s.cfg.Dir)
 	}
 	s.unlock()

@@ -179,10 +179,14 @@ func (st *stream) sync() error {
 	return nil
 }
 
-// close syncs and closes every file; the stream is unusable afterwards.
+// close syncs (unless SyncNever) and closes every file; the stream is
+// unusable afterwards.
 func (st *stream) close() error {
-	st.dirty.Store(true)
-	err := st.sync()
+	var err error
+	if st.cfg.Sync != SyncNever {
+		st.dirty.Store(true)
+		err = st.sync()
+	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	for _, c := range st.chunks {
