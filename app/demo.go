@@ -52,6 +52,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.Float64Var(&dc.fps, "fps", 5, "test picture frame rate")
 	fs.BoolVar(&dc.keep, "keep", false, "keep the temporary data directory")
 	level := fs.String("log-level", "warn", "log level: debug, info, warn, error")
+	focus := fs.String("focus", "", "open this session's focus view (e.g. exam-ada)")
+	review := fs.String("review", "", "open this session in the review player")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -70,7 +72,10 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	srvURL, signer, wait, err := demoServer(ctx, dir, log)
+	// The server outlives the Sentinels, so they can say "end" on the way out.
+	srvCtx, srvCancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer srvCancel()
+	srvURL, signer, wait, err := demoServer(srvCtx, dir, log)
 	if err != nil {
 		return err
 	}
@@ -96,9 +101,10 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "proctor demo: server %s\n", srvURL)
 	token := signer.Sign(auth.Claims{Role: auth.RoleAdmin, Expiry: time.Now().Add(24 * time.Hour).Unix()})
 	err = viewRun(ctx, ui.Config{Dialer: &viewDialer{log: log}, Server: srvURL, Token: token, AutoConnect: true,
-		Title: "Proctor demo", Log: log})
+		Title: "Proctor demo", Log: log, Focus: *focus, Review: *review})
 	cancel()
 	wg.Wait()
+	srvCancel()
 	if werr := wait(); werr != nil && err == nil {
 		err = werr
 	}

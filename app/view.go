@@ -29,6 +29,8 @@ func runView(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	server := fs.String("server", os.Getenv("PROCTOR_SERVER"), "server URL, http(s)://host:port (default $PROCTOR_SERVER or the last one used)")
 	token := fs.String("token", os.Getenv("PROCTOR_TOKEN"), "proctor or reviewer token (default $PROCTOR_TOKEN)")
 	level := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	focus := fs.String("focus", "", "open this session's focus view once it is live")
+	review := fs.String("review", "", "open this session in the review player")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -37,6 +39,8 @@ func runView(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return &ExitError{Code: 2, Err: err}
 	}
 	return viewRun(ctx, ui.Config{
+		Focus:       *focus,
+		Review:      *review,
 		Dialer:      &viewDialer{log: log},
 		Server:      *server,
 		Token:       *token,

@@ -23,6 +23,10 @@ type Config struct {
 	Title string
 	Log   *slog.Logger
 
+	// Focus and Review open a session's focus view or review player as
+	// soon as it is known (proctor view -focus / -review).
+	Focus, Review string
+
 	// Now is the clock of markers flagged live (default time.Now).
 	Now func() time.Time
 
@@ -162,6 +166,9 @@ func (a *App) connected(server string, b Backend) {
 	a.backend, a.server = b, server
 	a.live = NewLiveScreen(a, b)
 	a.showLive()
+	if a.cfg.Review != "" {
+		a.OpenReview(a.cfg.Review)
+	}
 	events := b.Events()
 	a.wg.Add(1)
 	go func() {
@@ -186,6 +193,10 @@ func (a *App) event(ev any) {
 		return
 	}
 	a.live.Event(ev)
+	if f := a.cfg.Focus; f != "" && a.review == nil && len(a.live.roster.Session(f)) > 0 {
+		a.cfg.Focus = ""
+		a.live.OpenFocus(f)
+	}
 	if a.review != nil {
 		a.review.Event(ev)
 	}

@@ -51,7 +51,12 @@ type ReviewScreen struct {
 	playing bool
 	speed   float64
 	grid    *fyne.Container
+	ticks   int // stats ticks, to refresh the ranges of an open session
 }
+
+// rangesEvery is how many stats ticks pass between reloads of the
+// recorded ranges of a session that is still open.
+const rangesEvery = 5
 
 // NewReviewScreen opens session s for review; it loads the segments and
 // markers in the background.
@@ -237,6 +242,9 @@ func (r *ReviewScreen) Pump(withStats bool) {
 	}
 	if !proto.SessionFinal(r.session.State) {
 		r.Timeline.SetEnd(time.Now())
+		if r.ticks++; r.ticks%rangesEvery == 0 {
+			r.loadRanges()
+		}
 	}
 	if r.playing && len(r.plays) > 1 {
 		lead := r.plays[0].Position()
@@ -257,7 +265,27 @@ func (r *ReviewScreen) load() {
 	r.run(func(ctx context.Context) func() {
 		ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 		defer cancel()
-		markers, merr := r.archive.Markers(ctx, s.ID)
+		markers, err := r.archive.Markers(ctx, s.ID)
+		return func() {
+			if err != nil {
+				r.Status.SetText("Markers not loaded: " + err.Error())
+				return
+			}
+			r.markers = append(markers, r.markers...)
+			r.Timeline.SetMarkers(r.markers)
+			r.Markers.Refresh()
+			r.Status.SetText(fmt.Sprintf("%s · %s · %d markers", s.ID, s.State, len(r.markers)))
+		}
+	})
+	r.loadRanges()
+}
+
+// loadRanges fetches the segment lists and shows the recorded ranges.
+func (r *ReviewScreen) loadRanges() {
+	s := r.session
+	r.run(func(ctx context.Context) func() {
+		ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
 		var ranges []Range
 		var serr error
 		for _, id := range s.Sentinels {
@@ -269,17 +297,9 @@ func (r *ReviewScreen) load() {
 			ranges = append(ranges, RangesOf(segs)...)
 		}
 		return func() {
-			r.markers = append(markers, r.markers...)
-			r.Timeline.SetMarkers(r.markers)
-			r.Markers.Refresh()
 			r.Timeline.SetRanges(unionRanges(ranges))
-			switch {
-			case merr != nil:
-				r.Status.SetText("Markers not loaded: " + merr.Error())
-			case serr != nil:
+			if serr != nil {
 				r.Status.SetText("Segments not loaded: " + serr.Error())
-			default:
-				r.Status.SetText(fmt.Sprintf("%s · %s · %d markers", s.ID, s.State, len(r.markers)))
 			}
 		}
 	})

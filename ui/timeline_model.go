@@ -76,14 +76,19 @@ func (m TimelineModel) At(x, width float32) time.Time {
 	return m.From.Add(time.Duration(f * float64(m.Window())))
 }
 
-// SetEnd grows the session's extent (a live session) and keeps the window
-// following the end when it showed it.
+// SetEnd grows the session's extent (a live session). A window showing
+// the whole session keeps doing so; one showing the end follows it.
 func (m *TimelineModel) SetEnd(end time.Time) {
 	if !end.After(m.End) {
 		return
 	}
 	following := !m.To.Before(m.End)
+	whole := !m.From.After(m.Start) && following
 	m.End = end
+	if whole {
+		m.To = end
+		return
+	}
 	if following {
 		w := m.Window()
 		m.To = end

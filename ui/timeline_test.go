@@ -54,10 +54,14 @@ func TestTimelineModelZoom(t *testing.T) {
 		t.Errorf("window past the end: %v", m.To.Sub(t0))
 	}
 	m.ZoomAll()
-	m.Zoom(0.5, at(3600))
-	m.SetEnd(at(3700)) // live session: a window at the end follows it
-	if !m.To.Equal(at(3700)) {
-		t.Errorf("window does not follow the end: %v", m.To.Sub(t0))
+	m.SetEnd(at(3650)) // live session: the whole session stays in view
+	if !m.From.Equal(at(0)) || !m.To.Equal(at(3650)) {
+		t.Errorf("whole view did not grow: %v-%v", m.From.Sub(t0), m.To.Sub(t0))
+	}
+	m.Zoom(0.5, at(3650))
+	m.SetEnd(at(3700)) // a window at the end follows it
+	if !m.To.Equal(at(3700)) || m.Window() != 3650*time.Second/2 {
+		t.Errorf("window does not follow the end: %v, %v", m.To.Sub(t0), m.Window())
 	}
 }
 
