@@ -25,8 +25,8 @@ func (s *Store) Append(session, sentinel string, rec Record, payload []byte) (Re
 }
 
 // PutInit stores the init segment of generation gen of the stream,
-// creating the stream if needed. It is durable when PutInit returns,
-// whatever the sync policy.
+// creating the stream if needed (a repeated generation replaces the
+// earlier bytes). It is durable when PutInit returns, unless SyncNever.
 func (s *Store) PutInit(session, sentinel string, gen uint64, payload []byte) error {
 	for {
 		st, err := s.create(session, sentinel)
