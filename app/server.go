@@ -45,6 +45,8 @@ func serverFlags(fs *flag.FlagSet, c *server.Config) {
 	fs.DurationVar(&c.Store.MaxAge, "retain-age", 0, "remove stored segments older than this (0: keep)")
 	fs.Int64Var(&c.Store.MaxBytes, "retain-bytes", 0, "bound of the stored bytes; oldest go first (0: unbounded)")
 	fs.DurationVar(&c.Store.RetainEvery, "retain-every", store.DefaultRetainEvery, "period of the retention pass")
+	fs.Int64Var(&c.Store.ChunkSize, "chunk-size", store.DefaultChunkSize, "bound of one segment log file in bytes")
+	fs.Int64Var(&c.Store.VerifyTail, "verify-tail", store.DefaultVerifyTail, "bytes at the end of each log checked on start (-1: all)")
 }
 
 func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) error {
