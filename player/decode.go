@@ -54,12 +54,18 @@ func (e *engine) decodeSegment(seg segment, data []byte) {
 		}
 		e.needKey = false
 		got := e.receiveAll()
+		if !e.resolved {
+			return // a step back continues from an earlier keyframe
+		}
 		if keyOnly && got == 0 {
 			// The decoder delays output for reordering; a lone keyframe
 			// must come out now.
 			e.dec.drain()
 			got = e.receiveAll()
 			e.needKey = true
+			if !e.resolved {
+				return
+			}
 		}
 		if preview && got > 0 {
 			e.flushHeld()
@@ -152,24 +158,17 @@ func (e *engine) deliver() {
 	t := time.UnixMicro(e.dec.out.Pts())
 	if e.seeking {
 		if !t.After(e.target) {
-			if err := e.dec.hold(); err == nil {
-				e.held, e.heldTime, e.heldSeq = true, t, e.seq
+			if err := e.ring.push(e.dec.out, t, e.seq); err != nil {
+				e.p.report(fmt.Errorf("hold picture: %w", err), 0)
 			}
 			return
 		}
 		e.flushHeld()
+		if !e.resolved {
+			return // stepping back further: this picture is not wanted
+		}
 	}
 	e.emit(e.dec.out, t, e.seq)
-}
-
-// flushHeld ends a seek: the held picture (the one at or before the
-// target) is queued.
-func (e *engine) flushHeld() {
-	if e.held {
-		e.emit(e.dec.held, e.heldTime, e.heldSeq)
-		e.dec.held.Unref()
-	}
-	e.held, e.seeking = false, false
 }
 
 // emit scales src into a pooled frame at the current size and queues it.

@@ -27,7 +27,6 @@ type decoder struct {
 	extra []byte               // extradata cc was opened with
 	pkt   *astiav.Packet
 	out   *astiav.Frame // decoder output
-	held  *astiav.Frame // a reference kept while seeking
 	dst   *astiav.Frame // swscale output (RGBA)
 	sws   *astiav.SoftwareScaleContext
 	swsK  [5]int
@@ -45,7 +44,6 @@ func newDecoder() (*decoder, error) {
 		codec: codec,
 		pkt:   astiav.AllocPacket(),
 		out:   astiav.AllocFrame(),
-		held:  astiav.AllocFrame(),
 		dst:   astiav.AllocFrame(),
 		fast:  newHot(),
 	}, nil
@@ -167,12 +165,6 @@ func (d *decoder) receive() (ok bool, err error) {
 	return false, fmt.Errorf("%w: decode: %v", ErrCorrupt, err)
 }
 
-// hold keeps a reference to the current output picture in d.held.
-func (d *decoder) hold() error {
-	d.held.Unref()
-	return d.held.Ref(d.out)
-}
-
 // scale converts src straight to img's size in RGBA. The swscale context
 // and its output frame are reused while the sizes stay the same.
 // go-astiav v0.16.0's FrameData.ToImage over-reads chroma planes, so the
@@ -228,6 +220,5 @@ func (d *decoder) close() {
 	}
 	d.pkt.Free()
 	d.out.Free()
-	d.held.Free()
 	d.dst.Free()
 }

@@ -36,12 +36,12 @@ type engine struct {
 	lastList time.Time
 	listEnd  time.Time
 
-	// seeking: keep the latest picture at or before target in dec.held.
-	seeking  bool
-	target   time.Time
-	held     bool
-	heldTime time.Time
-	heldSeq  uint64
+	// seeking: keep the newest pictures at or before target in ring and
+	// show the one back frames before the newest.
+	seeking bool
+	target  time.Time
+	back    int
+	ring    heldRing
 
 	// Timestamp anchor of the segment being decoded.
 	segStart time.Time
@@ -60,6 +60,7 @@ func (p *Player) runEngine() {
 	}
 	defer dec.close()
 	e := &engine{p: p, dec: dec, epoch: ^uint64(0), timer: time.NewTimer(time.Hour)}
+	defer e.ring.free()
 	e.timer.Stop()
 	for p.ctx.Err() == nil {
 		e.sync()
@@ -78,7 +79,8 @@ func (e *engine) sync() {
 	e.epoch, e.cmd = e.p.epoch, e.p.cmd
 	e.p.mu.Unlock()
 	e.dec.reset()
-	e.needKey, e.seeking, e.held, e.idle, e.resolved = true, false, false, false, false
+	e.needKey, e.seeking, e.idle, e.resolved = true, false, false, false
+	e.ring.reset()
 }
 
 // wait blocks until something may have changed.
@@ -112,7 +114,7 @@ func (e *engine) resolve() bool {
 		}
 		s, ok = tl.keyAtOrBefore(e.cmd.at)
 		if ok && e.cmd.kind == cmdSeek && !e.cmd.at.IsZero() {
-			e.seeking, e.target = true, e.cmd.at
+			e.seeking, e.target, e.back = true, e.cmd.at, min(e.cmd.back, maxStepBack-1)
 		}
 	}
 	if !ok {
@@ -178,7 +180,7 @@ func (e *engine) missing() bool {
 		}
 	}
 	e.endOfData()
-	return false
+	return !e.resolved // a step back goes on from an earlier keyframe
 }
 
 // lagging restarts live play at the newest keyframe when decoding fell

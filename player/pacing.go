@@ -18,6 +18,7 @@ const (
 type command struct {
 	kind cmdKind
 	at   time.Time
+	back int // cmdSeek: show the frame this many before the one at or before at
 }
 
 // playClock maps the injected clock to a media position:
@@ -108,6 +109,7 @@ func (p *Player) showLocked(fr *Frame, now time.Time) {
 	p.pool.put(p.screen[1])
 	p.screen[1], p.screen[0] = p.screen[0], fr
 	p.stats.Shown++
+	p.stepping = false
 	p.meter.frame(now)
 	if p.mode == ModeLive {
 		p.stats.Latency = now.Sub(fr.Time)

@@ -29,20 +29,21 @@ type Player struct {
 	epochA atomic.Uint64 // mirror of epoch for the engine's cheap checks
 	keyA   atomic.Bool   // mirror of keyOnly
 
-	mu      sync.Mutex
-	closed  bool
-	size    Size
-	keyOnly bool
-	mode    Mode
-	speed   float64
-	epoch   uint64  // bumped by every command that restarts decoding
-	cmd     command // what the engine must do at the start of epoch
-	queue   []*Frame
-	screen  [2]*Frame // last taken, and the one before
-	pending bool      // paused or preview: show the next queued frame at once
-	clk     playClock
-	stats   Stats
-	meter   rateMeter
+	mu       sync.Mutex
+	closed   bool
+	size     Size
+	keyOnly  bool
+	mode     Mode
+	speed    float64
+	epoch    uint64  // bumped by every command that restarts decoding
+	cmd      command // what the engine must do at the start of epoch
+	queue    []*Frame
+	screen   [2]*Frame // last taken, and the one before
+	pending  bool      // paused or preview: show the next queued frame at once
+	stepping bool      // a step back is on its way (not shown yet)
+	clk      playClock
+	stats    Stats
+	meter    rateMeter
 }
 
 // New starts a player. live, archive or both may be given (nil for none):
@@ -195,9 +196,9 @@ func (p *Player) Seek(t time.Time) {
 	p.restartLocked(mode, command{kind: cmdSeek, at: t})
 }
 
-// Step pauses and moves: n > 0 shows the n-th next frame, n < 0 the
-// previous frame (the one at or before the current frame's time minus a
-// microsecond, decoded from its keyframe); call it again for more.
+// Step pauses and moves n frames: n > 0 shows the n-th next frame, n < 0
+// the n-th previous one (decoded from the keyframe before it). Steps back
+// made before the previous one was shown accumulate (up to 15 frames).
 func (p *Player) Step(n int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -208,9 +209,13 @@ func (p *Player) Step(n int) {
 	case n > 0:
 		p.stepForwardLocked(n)
 	case n < 0:
-		if cur := p.screen[0]; cur != nil {
-			p.restartLocked(ModePaused, command{kind: cmdSeek, at: cur.Time.Add(-time.Microsecond)})
+		if p.stepping && p.cmd.kind == cmdSeek {
+			// The previous step back has not been shown yet: go further.
+			p.restartLocked(ModePaused, command{kind: cmdSeek, at: p.cmd.at, back: min(p.cmd.back-n, maxStepBack-1)})
+		} else if cur := p.screen[0]; cur != nil {
+			p.restartLocked(ModePaused, command{kind: cmdSeek, at: cur.Time.Add(-time.Microsecond), back: -n - 1})
 		}
+		p.stepping = true
 	}
 }
 

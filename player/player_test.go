@@ -166,3 +166,28 @@ func TestKeyframesOnlyAndPreview(t *testing.T) {
 		t.Fatalf("mode %v after seek from preview", p.State().Mode)
 	}
 }
+
+func TestStepsBackAccumulate(t *testing.T) {
+	c := makeClip(t, 320, 240, 10, 10, 0, 40, 0)
+	clk := newManualClock(time.Unix(0, 0))
+	p := startPlayer(t, nil, newMemArchive(c), Options{Clock: clk, Paused: true, Size: Size{160, 120}})
+	takeNext(t, p, clk)
+	p.Seek(frameTime(22, 10))
+	if n := frameNumber(takeNext(t, p, clk).Image); n != 22 {
+		t.Fatalf("seek: %d", n)
+	}
+	for range 5 { // a held arrow key: no Take in between
+		p.Step(-1)
+	}
+	if n := frameNumber(takeNext(t, p, clk).Image); n != 17 {
+		t.Fatalf("five steps back from 22 show %d, want 17", n)
+	}
+	p.Step(-9) // across two keyframes
+	if n := frameNumber(takeNext(t, p, clk).Image); n != 8 {
+		t.Fatalf("nine steps back from 17 show %d, want 8", n)
+	}
+	p.Step(-20) // clamped, and never before the first frame
+	if n := frameNumber(takeNext(t, p, clk).Image); n != 0 {
+		t.Fatalf("twenty steps back from 8 show %d, want 0", n)
+	}
+}

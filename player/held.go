@@ -1,0 +1,89 @@
+package player
+
+import (
+	"time"
+
+	"github.com/asticode/go-astiav"
+)
+
+// maxStepBack bounds how many frames steps back may accumulate before one
+// is shown (a held arrow key).
+const maxStepBack = 16
+
+// heldRing keeps references to the newest decoded pictures at or before a
+// seek target, so the frame at or before it, or a few frames earlier for
+// accumulated steps back, can be shown without decoding twice.
+type heldRing struct {
+	frames [maxStepBack]*astiav.Frame // allocated on first use
+	times  [maxStepBack]time.Time
+	seqs   [maxStepBack]uint64
+	head   int // next slot
+	n      int // pictures held
+}
+
+func (r *heldRing) push(src *astiav.Frame, t time.Time, seq uint64) error {
+	f := r.frames[r.head]
+	if f == nil {
+		f = astiav.AllocFrame()
+		r.frames[r.head] = f
+	}
+	f.Unref()
+	if err := f.Ref(src); err != nil {
+		return err
+	}
+	r.times[r.head], r.seqs[r.head] = t, seq
+	r.head = (r.head + 1) % maxStepBack
+	r.n = min(r.n+1, maxStepBack)
+	return nil
+}
+
+// index returns the slot of the k-th newest picture (0: the newest).
+func (r *heldRing) index(k int) int {
+	return (r.head - 1 - k + 2*maxStepBack) % maxStepBack
+}
+
+func (r *heldRing) reset() {
+	for _, f := range r.frames {
+		if f != nil {
+			f.Unref()
+		}
+	}
+	r.head, r.n = 0, 0
+}
+
+func (r *heldRing) free() {
+	for i, f := range r.frames {
+		if f != nil {
+			f.Free()
+			r.frames[i] = nil
+		}
+	}
+	r.head, r.n = 0, 0
+}
+
+// flushHeld ends a seek: the picture `back` frames before the one at or
+// before the target is queued. When this GOP does not reach back that far,
+// the seek continues from the previous keyframe (resolved is cleared).
+func (e *engine) flushHeld() {
+	if !e.seeking {
+		return
+	}
+	e.seeking = false
+	r := &e.ring
+	if r.n == 0 {
+		return
+	}
+	if r.n > e.back {
+		i := r.index(e.back)
+		e.emit(r.frames[i], r.times[i], r.seqs[i])
+		r.reset()
+		return
+	}
+	oldest := r.index(r.n - 1)
+	e.cmd.at = r.times[oldest].Add(-time.Microsecond)
+	e.cmd.back = e.back - r.n
+	r.reset()
+	e.resolved = false
+	e.dec.reset()
+	e.needKey = true
+}
