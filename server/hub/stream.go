@@ -185,11 +185,8 @@ func (s *Stream) Reset() {
 	}
 	s.hasKey = false
 	s.init = nil
-	for c := range s.cursors {
-		if c.pos < s.base {
-			c.pos = s.base
-			c.needKey = true
-		}
+	for c := range s.cursors { // the next session starts at its first keyframe
+		c.pos, c.needKey, c.pending = s.base, true, nil
 	}
 }
 

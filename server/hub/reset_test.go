@@ -1,0 +1,58 @@
+package hub
+
+import (
+	"testing"
+	"time"
+)
+
+func TestResetAndRemove(t *testing.T) {
+	h := New(Config{Window: time.Minute})
+	s := h.Stream("cam1")
+	s.SetInit(1, []byte("init1"))
+	for i := uint64(0); i < 10; i++ {
+		s.Publish(msg(i, i%5 == 0, 1))
+	}
+	c := s.Subscribe(nil, make(chan struct{}, 1))
+	drain(t, c)
+	if h.Remove("cam1") {
+		t.Fatal("removed a stream with data and a cursor")
+	}
+	s.Reset()
+	if st := s.Stats(); st.Segments != 0 || st.Bytes != 0 || st.Generation != 0 {
+		t.Fatalf("after reset: %+v", st)
+	}
+	// The cursor continues with the next session: new init, from its keyframe.
+	s.Publish(msg(10, false, 1))
+	s.SetInit(1, []byte("init-next-session"))
+	s.Publish(msg(11, true, 1))
+	got := drain(t, c)
+	if len(got) != 2 || string(got[0].Msg) != "init-next-session" || got[1].Seq != 11 {
+		t.Fatalf("after reset got %v", got)
+	}
+	if h.Remove("cam1") {
+		t.Fatal("removed a stream with a cursor")
+	}
+	c.Close()
+	s.Reset()
+	if !h.Remove("cam1") {
+		t.Fatal("idle empty stream not removed")
+	}
+	if _, ok := h.Lookup("cam1"); ok {
+		t.Fatal("still there")
+	}
+}
+
+func TestMaxBytesKeepsLatestKeyframe(t *testing.T) {
+	s := New(Config{Window: time.Hour, MaxBytes: 10_000}).Stream("cam1")
+	for i := uint64(0); i < 100; i++ {
+		s.Publish(msg(i, i%50 == 0, 1000))
+	}
+	st := s.Stats()
+	if st.FirstSeq != 50 || st.Segments != 50 {
+		t.Fatalf("ring %+v: over MaxBytes it keeps only back to the latest keyframe (50)", st)
+	}
+	s.Publish(msg(100, true, 1000))
+	if st := s.Stats(); st.Bytes > 10_000+2000 {
+		t.Fatalf("ring holds %d bytes, cap 10000", st.Bytes)
+	}
+}
