@@ -177,6 +177,11 @@ func (a *App) connected(server string, b Backend) {
 			select {
 			case ev, ok := <-events:
 				if !ok {
+					fyne.Do(func() {
+						if a.ctx.Err() == nil && a.live != nil {
+							a.live.status.SetText("Disconnected: the server ended the live connection (token refused?)")
+						}
+					})
 					return
 				}
 				fyne.Do(func() { a.event(ev) })

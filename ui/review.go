@@ -213,6 +213,11 @@ func (r *ReviewScreen) AddMarker(m proto.Marker) {
 	if m.Session != "" && m.Session != r.session.ID {
 		return
 	}
+	for _, old := range r.markers {
+		if m.ID != 0 && old.ID == m.ID {
+			return // our own marker, echoed by the server
+		}
+	}
 	r.markers = append(r.markers, m)
 	r.Timeline.AddMarker(m)
 	r.Markers.Refresh()

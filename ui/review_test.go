@@ -91,6 +91,7 @@ func TestReviewMarkerFromAnotherProctor(t *testing.T) {
 	r, _, _ := newReview(t)
 	r.Event(&proto.MarkerEvent{Type: proto.TypeMarker, Marker: proto.Marker{Session: "exam01", Sentinel: "s03", Time: at(90), Label: "Talking"}})
 	r.Event(&proto.MarkerEvent{Type: proto.TypeMarker, Marker: proto.Marker{Session: "other", Sentinel: "x", Time: at(91), Label: "no"}})
+	r.AddMarker(proto.Marker{ID: 1, Session: "exam01", Sentinel: "s02", Time: at(30), Label: "Phone"}) // echo of a loaded one
 	if n := len(r.Timeline.Markers()); n != 2 {
 		t.Errorf("%d markers on the timeline, want 2", n)
 	}
