@@ -34,6 +34,10 @@ static int pl_receive(AVCodecContext *c, AVFrame *f) {
 	return avcodec_receive_frame(c, f);
 }
 
+static void pl_flush(AVCodecContext *c) {
+	avcodec_flush_buffers(c);
+}
+
 static int pl_codec_ok(AVCodecContext *c, int extradata_size) {
 	return c != NULL && c->codec_id == AV_CODEC_ID_H264 && c->extradata_size == extradata_size;
 }
@@ -107,6 +111,9 @@ func (h *hot) send(data []byte, pts, dts int64, key bool) int {
 	}
 	return int(C.pl_send(h.cc, h.pkt, p, C.int(len(data)), C.int64_t(pts), C.int64_t(dts), k))
 }
+
+// flush resets the decoder after a drain (EOF) so it takes packets again.
+func (h *hot) flush() { C.pl_flush(h.cc) }
 
 func (h *hot) receive(f *astiav.Frame) int {
 	return int(C.pl_receive(h.cc, (*C.AVFrame)(f.UnsafePointer())))

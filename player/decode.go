@@ -62,6 +62,7 @@ func (e *engine) decodeSegment(seg segment, data []byte) {
 			// must come out now.
 			e.dec.drain()
 			got = e.receiveAll()
+			e.dec.restart()
 			e.needKey = true
 			if !e.resolved {
 				return
@@ -74,6 +75,25 @@ func (e *engine) decodeSegment(seg segment, data []byte) {
 		}
 	}
 	e.cur = seg.seq + 1
+	e.closeGOP(seg, len(mi.Samples))
+}
+
+// closeGOP drains the pictures the decoder holds back for reordering at
+// the end of a live segment that is a whole GOP, when every segment so far
+// started with a keyframe: the next one will too, so nothing refers back,
+// and the last pictures are shown on time instead of when the next
+// segment arrives. A segment without a keyframe ends the assumption.
+func (e *engine) closeGOP(seg segment, samples int) {
+	if !seg.key {
+		e.mixedGOPs = true
+	}
+	if !seg.live || e.mixedGOPs || samples < 2 || !e.dec.ready() || e.dec.stale {
+		return
+	}
+	e.dec.drain()
+	e.receiveAll()
+	e.dec.restart()
+	e.needKey = true
 }
 
 // ensureGeneration opens the decoder with the init segment of seg's

@@ -79,9 +79,16 @@ func (d *decoder) open(extradata []byte) error {
 	return nil
 }
 
-// reset drops all decoding state (go-astiav v0.16.0 has no
-// avcodec_flush_buffers): the decoder is reopened before the next packet.
-func (d *decoder) reset() { d.stale = true }
+// reset drops all decoding state: avcodec_flush_buffers through the C
+// path, else (go-astiav v0.16.0 has no flush) a reopen before the next packet.
+func (d *decoder) reset() {
+	if d.fast.cc != nil {
+		d.fast.flush() // avcodec_flush_buffers: cheaper than reopening
+		d.stale = false
+		return
+	}
+	d.stale = true
+}
 
 func (d *decoder) ready() bool { return d.cc != nil }
 
@@ -136,6 +143,18 @@ func (d *decoder) drain() {
 	}
 	_ = d.cc.SendPacket(nil)
 	d.stale = true
+}
+
+// restart makes a drained decoder usable again: avcodec_flush_buffers
+// through the C path, else a reopen before the next packet.
+func (d *decoder) restart() {
+	if !d.stale {
+		return
+	}
+	if d.fast.cc != nil {
+		d.fast.flush()
+		d.stale = false
+	}
 }
 
 // receive fetches the next picture into d.out. ok is false when the

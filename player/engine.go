@@ -26,15 +26,16 @@ type engine struct {
 	haveGen bool
 	samples []proto.Sample
 
-	epoch    uint64
-	cmd      command
-	resolved bool   // cmd has found its first segment
-	cur      uint64 // next segment to decode
-	needKey  bool   // skip samples until a sync sample
-	idle     bool   // preview shown: nothing to do until the next command
-	keyOnly  bool   // keyframe-only mode as of the last sample
-	lastList time.Time
-	listEnd  time.Time
+	epoch     uint64
+	cmd       command
+	resolved  bool   // cmd has found its first segment
+	cur       uint64 // next segment to decode
+	needKey   bool   // skip samples until a sync sample
+	idle      bool   // preview shown: nothing to do until the next command
+	keyOnly   bool   // keyframe-only mode as of the last sample
+	mixedGOPs bool   // a live segment without a keyframe was seen
+	lastList  time.Time
+	listEnd   time.Time
 
 	// seeking: keep the newest pictures at or before target in ring and
 	// show the one back frames before the newest.
