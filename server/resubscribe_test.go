@@ -16,11 +16,13 @@ func TestSubscribeFrom(t *testing.T) {
 	e := startServer(t, func(c *Config) { c.Window = time.Second }) // 10 segments
 	p := e.publish(t, "cam1", "")
 	p.sendInit(t, 1, cl.init)
-	w := e.watch(t, "cam1")
 	for i := 0; i < 30; i++ {
 		p.sendSeg(t, uint64(i), cl.segs[i])
 	}
-	collect(t, w, "cam1", 30) // all of it is in the ring or was evicted
+	waitFor(t, func() bool { // all of it is in the ring or was evicted
+		st, ok := e.s.hub.Lookup("cam1")
+		return ok && st.Stats().LastSeq == 29
+	})
 
 	tests := []struct {
 		name      string

@@ -83,7 +83,7 @@ func lingerClose(c *websocket.Conn) {
 	nc := c.NetConn()
 	if cw, ok := nc.(interface{ CloseWrite() error }); ok {
 		cw.CloseWrite()
-		nc.SetReadDeadline(time.Now().Add(2 * time.Second))
+		nc.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
 		io.Copy(io.Discard, nc)
 	}
 	nc.Close()
