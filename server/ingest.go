@@ -137,10 +137,14 @@ func (ic *ingestConn) run() {
 	var pe *proto.Error
 	switch {
 	case errors.As(err, &pe):
-		if pe.Code == proto.CodeInternal {
+		truncated := pe.Code == proto.CodeInternal
+		if truncated {
 			ic.s.setState(sn, ic.session, proto.SessionTruncated)
 		}
 		release()
+		if truncated {
+			ic.s.live.unlist(sn) // the session is final
+		}
 		ic.reject(pe)
 	case errors.Is(err, errEnd):
 		ic.s.m.publishers.Add(-1)
