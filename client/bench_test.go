@@ -3,7 +3,9 @@ package client
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"proctor/proto"
 )
@@ -23,8 +25,14 @@ func BenchmarkPublish(b *testing.B) {
 	b.ResetTimer()
 	for i := range b.N {
 		p.Segment(Segment{Keyframe: i%50 == 0, Payload: payload})
+		if i%64 == 63 { // keep the backlog from filling up: no drops
+			peer.wait(ctx, func() bool { return len(peer.stored) >= i-64 })
+		}
 	}
 	peer.wait(ctx, func() bool { return len(peer.stored) == b.N })
+	if st := p.Stats(); st.Dropped > 0 {
+		b.Fatalf("%d dropped", st.Dropped)
+	}
 	b.StopTimer()
 	p.End(ctx)
 	wg.Wait()
@@ -46,14 +54,19 @@ func BenchmarkWatch(b *testing.B) {
 	b.SetBytes(int64(len(payload)))
 	b.ReportAllocs()
 	b.ResetTimer()
+	var got atomic.Int64
 	var rg sync.WaitGroup
 	rg.Go(func() {
 		for range b.N {
 			<-sub.C
+			got.Add(1)
 		}
 	})
 	for i := range b.N {
 		peer.push(proto.Header{Kind: proto.KindMedia, Sentinel: "cam-1", Seq: uint64(i), Flags: proto.FlagKeyframe}, payload)
+		for int64(i)-got.Load() > 512 { // stay within the subscription's buffer: no drops
+			time.Sleep(50 * time.Microsecond)
+		}
 	}
 	rg.Wait()
 	b.StopTimer()
