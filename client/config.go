@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -116,6 +117,12 @@ func (c Config) dial(ctx context.Context, path string) (*websocket.Conn, error) 
 		HandshakeTimeout: handshakeTimeout,
 		NetDialContext:   (&net.Dialer{Timeout: handshakeTimeout}).DialContext,
 		TLSClientConfig:  c.tlsConfig(),
+		// Segments are tens of KiB: fewer reads, frames and syscalls. The
+		// write buffers are pooled, so idle connections (many Sentinels of
+		// a load test) do not each hold one.
+		ReadBufferSize:  64 << 10,
+		WriteBufferSize: 64 << 10,
+		WriteBufferPool: writeBuffers,
 	}
 	conn, resp, err := d.DialContext(ctx, u, c.header())
 	if err == nil {
@@ -132,6 +139,9 @@ func (c Config) dial(ctx context.Context, path string) (*websocket.Conn, error) 
 	}
 	return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
 }
+
+// writeBuffers is shared by every connection of the package.
+var writeBuffers = &sync.Pool{}
 
 func (c Config) tlsConfig() *tls.Config {
 	if t, ok := c.HTTP.Transport.(*http.Transport); ok && t.TLSClientConfig != nil {
