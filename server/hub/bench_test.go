@@ -241,3 +241,48 @@ func BenchmarkMemoryPerStream(b *testing.B) {
 		runtime.KeepAlive(h)
 	}
 }
+
+// BenchmarkFanoutRatio runs the hub and the plain-writer baseline in
+// alternating rounds of 100 segments over the same connections, so both
+// see the same machine load, and reports the hub's throughput as a
+// fraction of the baseline's (1.0 = as fast).
+func BenchmarkFanoutRatio(b *testing.B) {
+	const round = 100
+	for _, n := range []int{100, 500} {
+		b.Run(fmt.Sprintf("watchers=%d", n), func(b *testing.B) {
+			p := newPairs(b, n)
+			defer p.close()
+			payload := make([]byte, benchSegSize)
+			msgs := make([][]byte, 64)
+			for i := range msgs {
+				msgs[i] = proto.Marshal(proto.Header{Kind: proto.KindMedia, Sentinel: "cam1", Seq: uint64(i), Duration: 1e6}, payload)
+			}
+			var sent int64
+			var base, hub time.Duration
+			b.SetBytes(int64(2*round*n) * int64(len(msgs[0])))
+			for i := 0; i < b.N; i++ {
+				for _, mode := range []string{"baseline", "hub"} {
+					publish, stop := baselineWriters(p)
+					if mode == "hub" {
+						publish, stop = hubWriters(p, msgs)
+					}
+					t0 := time.Now()
+					for j := 0; j < round; j++ {
+						p.waitBelow(sent+int64(j), benchLag)
+						publish(j)
+					}
+					p.waitBelow(sent+round, 0)
+					d := time.Since(t0)
+					stop()
+					sent += round
+					if mode == "hub" {
+						hub += d
+					} else {
+						base += d
+					}
+				}
+			}
+			b.ReportMetric(float64(base)/float64(hub), "hub/baseline")
+		})
+	}
+}

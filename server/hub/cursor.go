@@ -28,6 +28,8 @@ type Cursor struct {
 	nextSeq uint64   // sequence expected next, for skip reports
 	needKey bool     // skip to a keyframe before delivering media
 	pending *Item    // a skip report to deliver first
+	resets  uint64   // the stream's Reset count this cursor has seen
+	idx     int      // index in s.cursors
 }
 
 func (c *Cursor) signal() {
@@ -46,12 +48,11 @@ func (c *Cursor) signal() {
 func (s *Stream) Subscribe(from *uint64, wake chan<- struct{}) *Cursor {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := &Cursor{s: s, wake: wake}
+	c := &Cursor{s: s, wake: wake, resets: s.resets}
 	if from != nil {
 		if pos, ok := s.find(*from); ok {
 			c.pos, c.nextSeq = pos, *from
-			s.cursors[c] = struct{}{}
-			c.signal()
+			s.attach(c)
 			return c
 		}
 	}
@@ -61,9 +62,14 @@ func (s *Stream) Subscribe(from *uint64, wake chan<- struct{}) *Cursor {
 			c.pending = &Item{Kind: ItemSkipped, From: *from, To: first - 1}
 		}
 	}
-	s.cursors[c] = struct{}{}
-	c.signal()
+	s.attach(c)
 	return c
+}
+
+func (s *Stream) attach(c *Cursor) {
+	c.idx = len(s.cursors)
+	s.cursors = append(s.cursors, c)
+	c.signal()
 }
 
 // find returns the position of the first entry with sequence >= seq,
@@ -107,10 +113,18 @@ func (c *Cursor) seekKey() {
 // cursor's own fields, so many watchers move at once.
 func (c *Cursor) Next() (it Item, ok bool, err error) {
 	s := c.s
+	// Caught up: answer without the lock (the common case once a watcher
+	// has written what it was woken for).
+	if c.pending == nil && c.pos == s.endPos.Load() && c.resets == s.resetsPub.Load() && !s.closedPub.Load() {
+		return Item{}, false, nil
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
 		return Item{}, false, ErrClosed
+	}
+	if c.resets != s.resets {
+		c.resets, c.pos, c.needKey, c.pending = s.resets, s.base, true, nil
 	}
 	if c.pending != nil {
 		it, c.pending = *c.pending, nil
@@ -147,9 +161,17 @@ func (c *Cursor) Next() (it Item, ok bool, err error) {
 
 // Close detaches the cursor from its stream.
 func (c *Cursor) Close() {
-	c.s.mu.Lock()
-	delete(c.s.cursors, c)
-	c.s.mu.Unlock()
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c.idx < 0 {
+		return
+	}
+	last := s.cursors[len(s.cursors)-1]
+	s.cursors[c.idx], last.idx = last, c.idx
+	s.cursors[len(s.cursors)-1] = nil
+	s.cursors = s.cursors[:len(s.cursors)-1]
+	c.idx = -1
 }
 
 // Stream returns the cursor's stream.

@@ -68,12 +68,19 @@ type Stream struct {
 	key     uint64 // position of the latest keyframe
 	hasKey  bool
 	init    *initSeg
-	cursors map[*Cursor]struct{}
+	cursors []*Cursor // each knows its index, for O(1) removal
 	closed  bool
+	resets  uint64 // Reset count; cursors compare theirs
+
+	// Mirrors for the cursors' lock-free "nothing new" check; written
+	// under mu.
+	endPos    atomic.Uint64
+	resetsPub atomic.Uint64
+	closedPub atomic.Bool
 }
 
 func newStream(id string, cfg Config) *Stream {
-	return &Stream{id: id, cfg: cfg, ring: make([]entry, 16), cursors: make(map[*Cursor]struct{})}
+	return &Stream{id: id, cfg: cfg, ring: make([]entry, 16)}
 }
 
 // ID is the Sentinel id.
@@ -126,7 +133,8 @@ func (s *Stream) Publish(seg Segment) {
 		s.key, s.hasKey = pos, true
 	}
 	s.evict()
-	for c := range s.cursors {
+	s.endPos.Store(s.end())
+	for _, c := range s.cursors {
 		c.signal()
 	}
 	s.mu.Unlock()
@@ -185,8 +193,13 @@ func (s *Stream) Reset() {
 	}
 	s.hasKey = false
 	s.init = nil
-	for c := range s.cursors { // the next session starts at its first keyframe
-		c.pos, c.needKey, c.pending = s.base, true, nil
+	// Every cursor notices on its next Next and waits for the next
+	// session's first keyframe.
+	s.resets++
+	s.resetsPub.Store(s.resets)
+	s.endPos.Store(s.end())
+	for _, c := range s.cursors {
+		c.signal()
 	}
 }
 
@@ -195,7 +208,8 @@ func (s *Stream) Close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed = true
-	for c := range s.cursors {
+	s.closedPub.Store(true)
+	for _, c := range s.cursors {
 		c.signal()
 	}
 }
