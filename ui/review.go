@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -263,49 +262,3 @@ func (r *ReviewScreen) Pump(withStats bool) {
 
 // Close stops every playback.
 func (r *ReviewScreen) Close() { r.each(Playback.Close) }
-
-// load fetches the markers and the recorded ranges.
-func (r *ReviewScreen) load() {
-	s := r.session
-	r.run(func(ctx context.Context) func() {
-		ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-		defer cancel()
-		markers, err := r.archive.Markers(ctx, s.ID)
-		return func() {
-			if err != nil {
-				r.Status.SetText("Markers not loaded: " + err.Error())
-				return
-			}
-			r.markers = append(markers, r.markers...)
-			r.Timeline.SetMarkers(r.markers)
-			r.Markers.Refresh()
-			r.Status.SetText(fmt.Sprintf("%s · %s · %d markers", s.ID, s.State, len(r.markers)))
-		}
-	})
-	r.loadRanges()
-}
-
-// loadRanges fetches the segment lists and shows the recorded ranges.
-func (r *ReviewScreen) loadRanges() {
-	s := r.session
-	r.run(func(ctx context.Context) func() {
-		ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-		defer cancel()
-		var ranges []Range
-		var serr error
-		for _, id := range s.Sentinels {
-			segs, err := r.archive.Segments(ctx, s.ID, id, time.Time{}, time.Time{})
-			if err != nil {
-				serr = err
-				continue
-			}
-			ranges = append(ranges, RangesOf(segs)...)
-		}
-		return func() {
-			r.Timeline.SetRanges(unionRanges(ranges))
-			if serr != nil {
-				r.Status.SetText("Segments not loaded: " + serr.Error())
-			}
-		}
-	})
-}
