@@ -109,6 +109,11 @@ func (e *engine) resolve() bool {
 	switch e.cmd.kind {
 	case cmdLive:
 		s, ok = tl.newestKey()
+		// With segments shorter than a GOP, start at the newest one:
+		// decode from its keyframe and show nothing older (like a seek).
+		if n, nok := tl.newest(); ok && nok && n.seq > s.seq {
+			e.seeking, e.target, e.back = true, n.start, 0
+		}
 	default:
 		if first, _ := tl.bounds(); e.p.arch != nil && (first.IsZero() || !e.cmd.at.After(first)) {
 			e.refreshList(true)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"proctor/proto"
 )
@@ -41,7 +42,19 @@ func (p *Player) readLive() {
 				p.report(fmt.Errorf("%w: %d segments missing before %d", ErrGap, gap, m.Header.Seq), gap, "seq", m.Header.Seq)
 			}
 			p.countSegment(len(m.Payload))
+			p.arrived(m.Header)
 		}
 		p.kickEngine()
 	}
+}
+
+// arrived records how long after its first capture a live segment
+// arrived: the smallest recent value plus the jitter allowance is the
+// latency live playback aims at.
+func (p *Player) arrived(h proto.Header) {
+	p.mu.Lock()
+	now := p.clock.Now()
+	p.arrival.add(now, now.Sub(time.UnixMicro(h.Time)))
+	p.arrivalSeg = time.Duration(h.Duration) * time.Microsecond
+	p.mu.Unlock()
 }

@@ -65,6 +65,9 @@ func (p *Player) Take() (f Frame, ok bool) {
 			p.clk.rebase(now, media)
 		}
 		pos := p.clk.position(now, p.speedLocked())
+		if p.mode == ModeLive {
+			pos = p.catchUpLocked(now, pos)
+		}
 		if p.queue[0].Time.Sub(pos) > maxHold {
 			// A gap in the recording, or a timestamp jump: do not wait
 			// for it in real time.
@@ -87,6 +90,34 @@ func (p *Player) Take() (f Frame, ok bool) {
 	p.showLocked(fr, now)
 	p.kickEngine()
 	return *fr, true
+}
+
+// catchUpSlack is how far live playback may fall behind its target
+// latency before it jumps forward.
+const catchUpSlack = 30 * time.Millisecond
+
+// maxCatchUpSeg: catching up applies to low-latency streams (segments of
+// a few frames). With a segment per GOP, live runs a GOP behind by nature
+// and the engine's lag check jumps a whole GOP when needed.
+const maxCatchUpSeg = 500 * time.Millisecond
+
+// catchUpLocked keeps live playback at its target latency: the smallest
+// recent arrival delay plus the jitter allowance. When frames wait in the
+// queue while playback runs later than that (a slow start, a delay that
+// has passed), the play-out point moves forward; frames it passes are
+// dropped. Only for segments up to maxCatchUpSeg long.
+func (p *Player) catchUpLocked(now, pos time.Time) time.Time {
+	d, ok := p.arrival.min()
+	if !ok || p.arrivalSeg > maxCatchUpSeg {
+		return pos
+	}
+	target := d + p.opts.Jitter
+	if now.Sub(pos) <= target+catchUpSlack {
+		return pos
+	}
+	pos = now.Add(-target)
+	p.clk.rebase(now, pos)
+	return pos
 }
 
 func (p *Player) speedLocked() float64 {

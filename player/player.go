@@ -29,21 +29,23 @@ type Player struct {
 	epochA atomic.Uint64 // mirror of epoch for the engine's cheap checks
 	keyA   atomic.Bool   // mirror of keyOnly
 
-	mu       sync.Mutex
-	closed   bool
-	size     Size
-	keyOnly  bool
-	mode     Mode
-	speed    float64
-	epoch    uint64  // bumped by every command that restarts decoding
-	cmd      command // what the engine must do at the start of epoch
-	queue    []*Frame
-	screen   [2]*Frame // last taken, and the one before
-	pending  bool      // paused or preview: show the next queued frame at once
-	stepping bool      // a step back is on its way (not shown yet)
-	clk      playClock
-	stats    Stats
-	meter    rateMeter
+	mu         sync.Mutex
+	closed     bool
+	size       Size
+	keyOnly    bool
+	mode       Mode
+	speed      float64
+	epoch      uint64  // bumped by every command that restarts decoding
+	cmd        command // what the engine must do at the start of epoch
+	queue      []*Frame
+	screen     [2]*Frame // last taken, and the one before
+	pending    bool      // paused or preview: show the next queued frame at once
+	stepping   bool      // a step back is on its way (not shown yet)
+	clk        playClock
+	stats      Stats
+	meter      rateMeter
+	arrival    minWindow     // live: how late segments arrive after capture
+	arrivalSeg time.Duration // duration of the last live segment
 }
 
 // New starts a player. live, archive or both may be given (nil for none):

@@ -46,6 +46,33 @@ func (m *rateMeter) rates(now time.Time) (fps float64, bps int64) {
 	return m.fps, m.bps
 }
 
+// minWindow keeps the minimum of a quantity over the last one to two
+// windows (two alternating windows of window length).
+type minWindow struct {
+	start     time.Time
+	cur, prev time.Duration
+	have      bool
+}
+
+const arrivalWindow = 3 * time.Second
+
+func (m *minWindow) add(now time.Time, v time.Duration) {
+	if !m.have || now.Sub(m.start) > arrivalWindow {
+		if m.have {
+			m.prev = m.cur
+		} else {
+			m.prev = v
+		}
+		m.start, m.cur, m.have = now, v, true
+		return
+	}
+	m.cur = min(m.cur, v)
+}
+
+func (m *minWindow) min() (time.Duration, bool) {
+	return min(m.cur, m.prev), m.have
+}
+
 // report records an error in the stats and logs it.
 func (p *Player) report(err error, gaps uint64, attrs ...any) {
 	p.mu.Lock()

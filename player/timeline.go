@@ -223,6 +223,18 @@ func (t *timeline) newestKey() (segment, bool) {
 	return segment{}, false
 }
 
+// newest returns the newest segment that has its data in memory.
+func (t *timeline) newest() (segment, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for i := len(t.segs) - 1; i >= 0; i-- {
+		if t.segs[i].data != nil {
+			return t.segs[i], true
+		}
+	}
+	return segment{}, false
+}
+
 // bounds returns the start of the first segment and the end of the last.
 func (t *timeline) bounds() (start, end time.Time) {
 	t.mu.Lock()
