@@ -45,8 +45,8 @@ type Options struct {
 	// KeyframesOnly starts in keyframe-only mode (see SetKeyframesOnly).
 	KeyframesOnly bool
 
-	// Start is where a player without a LiveFeed begins; zero means the
-	// first stored segment. A player with a LiveFeed begins live.
+	// Start is where playback begins: zero means live for a player with a
+	// LiveFeed, else the first stored segment.
 	Start time.Time
 	// Paused starts history playback paused (the first frame is shown).
 	Paused bool

@@ -49,8 +49,10 @@ type Player struct {
 }
 
 // New starts a player. live, archive or both may be given (nil for none):
-// with a LiveFeed the player begins live; otherwise it plays the archive
-// from Options.Start. Close must be called to stop its goroutines.
+// with a LiveFeed and a zero Options.Start the player begins live;
+// otherwise it plays (or, with Options.Paused, shows) the timeline from
+// Options.Start (zero: the first stored segment). Close must be called to
+// stop its goroutines.
 func New(live LiveFeed, archive Archive, opts Options) (*Player, error) {
 	if live == nil && archive == nil {
 		return nil, ErrNoSource
@@ -78,7 +80,7 @@ func New(live LiveFeed, archive Archive, opts Options) (*Player, error) {
 	if archive != nil {
 		p.cache = newSegCache(archive, opts.Cache, p.kickEngine)
 	}
-	if live != nil {
+	if live != nil && opts.Start.IsZero() {
 		p.mode = ModeLive
 		p.cmd = command{kind: cmdLive}
 	} else {
