@@ -43,3 +43,52 @@ func TestLiveSkippedContinuesAtTheNewKeyframe(t *testing.T) {
 		t.Fatalf("stats %+v", st)
 	}
 }
+
+func TestKeyframesOnlySwitchesWhileLive(t *testing.T) {
+	c := makeClip(t, 320, 240, 10, 10, 0, 70, 0)
+	clk := newManualClock(frameTime(0, 10))
+	feed := make(chanFeed, 16)
+	script := &liveScript{feed: feed, gens: []*clip{c}}
+	script.push()
+	p := startPlayer(t, feed, nil, Options{Clock: clk, Size: Size{160, 120}})
+	var got []int
+	for len(got) < 16 {
+		f := takeNext(t, p, clk)
+		n := frameNumber(f.Image)
+		got = append(got, n)
+		switch n {
+		case 4:
+			p.SetKeyframesOnly(true) // a tile shrinks
+		case 30:
+			p.SetKeyframesOnly(false) // and grows again
+		}
+		if n%10 == 0 {
+			script.push()
+		}
+	}
+	// Frames decoded ahead (the queue, reordering) are still shown after
+	// the switch; then keyframes only; then every frame from the next
+	// keyframe the engine reaches.
+	i := 0
+	for i+1 < len(got) && got[i+1] == got[i]+1 {
+		i++
+	}
+	if got[i] < 4 {
+		t.Fatalf("keyframe-only mode before it was asked for: %v", got)
+	}
+	j := i + 1
+	for j < len(got) && got[j]%10 == 0 && (j+1 == len(got) || got[j+1] != got[j]+1) {
+		j++
+	}
+	if j == i+1 {
+		t.Fatalf("no keyframe-only stretch: %v", got)
+	}
+	if j >= len(got) || got[j]%10 != 0 {
+		t.Fatalf("full decoding did not resume at a keyframe: %v", got)
+	}
+	for k := j + 1; k < len(got); k++ {
+		if got[k] != got[k-1]+1 {
+			t.Fatalf("frames missing after keyframe-only mode ended: %v", got)
+		}
+	}
+}
