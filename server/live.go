@@ -160,9 +160,10 @@ func (l *live) unlist(sn *sentinel) {
 	sn.mu.Unlock()
 	if gone && l.sentinels[sn.id] == sn {
 		delete(l.sentinels, sn.id)
-		// The session is over: free its ring (the segments are stored).
-		// Watchers keep their cursors and get the next session's stream.
-		sn.stream.Reset()
+		// The session is over: its ring goes once nobody reads it
+		// (watchers still catching up get every segment; they are stored
+		// anyway). Remaining watchers get the next session's stream.
+		sn.stream.End()
 		l.hub.Remove(sn.id)
 	}
 	l.mu.Unlock()

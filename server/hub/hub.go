@@ -89,7 +89,7 @@ func (h *Hub) Streams() []*Stream {
 }
 
 // Remove drops the stream of id if nobody reads it and it holds no data
-// worth keeping (it was reset or never published), and reports whether
+// worth keeping (it is empty, or its session ended), and reports whether
 // it did.
 func (h *Hub) Remove(id string) bool {
 	h.mu.Lock()
@@ -99,7 +99,7 @@ func (h *Hub) Remove(id string) bool {
 		return false
 	}
 	s.mu.Lock()
-	idle := len(s.cursors) == 0 && s.n == 0
+	idle := len(s.cursors) == 0 && (s.n == 0 || s.ended)
 	if idle {
 		s.closed = true
 	}

@@ -56,3 +56,24 @@ func TestMaxBytesKeepsLatestKeyframe(t *testing.T) {
 		t.Fatalf("ring holds %d bytes, cap 10000", st.Bytes)
 	}
 }
+
+func TestEndKeepsRingForReaders(t *testing.T) {
+	h := New(Config{Window: time.Minute})
+	s := h.Stream("cam1")
+	s.SetInit(1, []byte("init1"))
+	c := s.Subscribe(nil, make(chan struct{}, 1))
+	for i := uint64(0); i < 10; i++ {
+		s.Publish(msg(i, i%5 == 0, 1))
+	}
+	s.End()
+	if h.Remove("cam1") {
+		t.Fatal("removed an ended stream that is still read")
+	}
+	if got := drain(t, c); len(got) != 11 {
+		t.Fatalf("reader behind the end got %d items, want init and 10", len(got))
+	}
+	c.Close()
+	if !h.Remove("cam1") {
+		t.Fatal("ended stream without readers not removed")
+	}
+}

@@ -70,6 +70,7 @@ type Stream struct {
 	init    *initSeg
 	cursors []*Cursor // each knows its index, for O(1) removal
 	closed  bool
+	ended   bool   // the publisher's session is over; the ring stays for its readers
 	resets  uint64 // Reset count; cursors compare theirs
 
 	// Mirrors for the cursors' lock-free "nothing new" check; written
@@ -96,6 +97,7 @@ func (s *Stream) end() uint64 { return s.base + uint64(s.n) }
 // generation gen for the segments published after it.
 func (s *Stream) SetInit(gen uint64, msg []byte) {
 	s.mu.Lock()
+	s.ended = false
 	s.init = &initSeg{gen: gen, msg: msg}
 	s.mu.Unlock()
 }
@@ -118,6 +120,7 @@ func (s *Stream) Publish(seg Segment) {
 		s.mu.Unlock()
 		return
 	}
+	s.ended = false
 	if s.n == len(s.ring) {
 		s.grow()
 	}
@@ -201,6 +204,15 @@ func (s *Stream) Reset() {
 	for _, c := range s.cursors {
 		c.signal()
 	}
+}
+
+// End marks the publisher's session as over. The ring stays, so watchers
+// still catching up get every segment; Hub.Remove drops the stream once
+// nobody reads it. Publishing again (a new session) clears the mark.
+func (s *Stream) End() {
+	s.mu.Lock()
+	s.ended = true
+	s.mu.Unlock()
 }
 
 // Close ends the stream: cursors return ErrClosed once woken.
