@@ -74,6 +74,7 @@ func BenchmarkLiveStreams(b *testing.B) {
 		{16, false, Size{256, 144}},
 		{64, false, Size{256, 144}},
 		{96, false, Size{256, 144}},
+		{128, false, Size{256, 144}},
 		{256, true, Size{160, 90}},
 	} {
 		name := fmt.Sprintf("streams=%d", tc.n)
