@@ -12,6 +12,7 @@ import (
 
 	"proctor/proto"
 	"proctor/server/auth"
+	"proctor/server/hub"
 )
 
 // ingestConn is one Sentinel's /v1/ingest connection. The handler
@@ -32,6 +33,7 @@ type ingestConn struct {
 
 	// Owned by the reading goroutine.
 	sn      *sentinel
+	stream  *hub.Stream // held while attached
 	session string
 	media   mediaState
 }

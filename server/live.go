@@ -12,10 +12,10 @@ import (
 // sentinel is the live state of one Sentinel id: what watchers see of it,
 // its current publisher, and the frame rate watchers ask of it.
 type sentinel struct {
-	id     string
-	stream *hub.Stream
+	id string
 
 	mu         sync.Mutex
+	stream     *hub.Stream        // refreshed from the hub by every attach
 	info       proto.SentinelInfo // Watchers, Bitrate and sequence fields are filled at snapshot
 	pub        *ingestConn        // nil while offline
 	lastSeg    time.Time          // wall clock of the last received segment
@@ -30,9 +30,9 @@ type sentinel struct {
 // snapshot returns the info watchers get. s.mu must not be held.
 func (sn *sentinel) snapshot() proto.SentinelInfo {
 	sn.mu.Lock()
-	info := sn.info
+	info, stream := sn.info, sn.stream
 	sn.mu.Unlock()
-	st := sn.stream.Stats()
+	st := stream.Stats()
 	info.Watchers = st.Watchers
 	if st.Span > 0 {
 		info.Bitrate = int64(float64(st.Bytes*8) / st.Span.Seconds())
@@ -92,12 +92,12 @@ func newLive(h *hub.Hub) *live {
 func (l *live) attach(id string, pub *ingestConn) (*sentinel, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	st := l.hub.Stream(id)
+	if st == nil {
+		return nil, false
+	}
 	sn := l.sentinels[id]
 	if sn == nil {
-		st := l.hub.Stream(id)
-		if st == nil {
-			return nil, false
-		}
 		sn = &sentinel{id: id, stream: st, fpsReq: make(map[*watcher]float64),
 			info: proto.SentinelInfo{ID: id, State: proto.SentinelOffline}}
 		l.sentinels[id] = sn
@@ -107,17 +107,19 @@ func (l *live) attach(id string, pub *ingestConn) (*sentinel, bool) {
 	if sn.pub != nil {
 		return nil, false
 	}
-	sn.pub = pub
-	sn.sentFPS = 0
+	st.Hold()
+	sn.pub, sn.stream, sn.sentFPS = pub, st, 0
+	pub.stream = st
 	return sn, true
 }
 
 // detach ends pub's turn as publisher of sn.
 func (l *live) detach(sn *sentinel, pub *ingestConn) {
 	sn.mu.Lock()
-	if sn.pub == pub {
+	if pub != nil && sn.pub == pub {
 		sn.pub = nil
 		sn.info.State = proto.SentinelOffline
+		sn.stream.Release()
 	}
 	sn.mu.Unlock()
 	l.changed(sn)
@@ -160,11 +162,9 @@ func (l *live) unlist(sn *sentinel) {
 	sn.mu.Unlock()
 	if gone && l.sentinels[sn.id] == sn {
 		delete(l.sentinels, sn.id)
-		// The session is over: its ring goes once nobody reads it
-		// (watchers still catching up get every segment; they are stored
-		// anyway). Remaining watchers get the next session's stream.
-		sn.stream.End()
-		l.hub.Remove(sn.id)
+		// The session is over: its ring stays a window long for watchers
+		// catching up or resuming with "from", then the sweep drops it.
+		sn.stream.End(time.Now())
 	}
 	l.mu.Unlock()
 	l.changed(sn)

@@ -43,6 +43,7 @@ func (s *Server) tick() {
 		s.live.changed(sn)
 	}
 	s.watchdog(now)
+	s.hub.Sweep(now)
 }
 
 // watchdog abandons waiting and open sessions without a heartbeat for

@@ -35,8 +35,8 @@ func (s *Server) restoreInit(ic *ingestConn, gen uint64) error {
 	}
 	st := &ic.media
 	st.gen, st.init, st.initPayload = gen, &info, payload
-	if g, _, ok := ic.sn.stream.Init(); !ok || g != gen {
-		ic.sn.stream.SetInit(gen, proto.Marshal(proto.Header{Kind: proto.KindInit, Sentinel: st.id, Seq: gen}, payload))
+	if g, _, ok := ic.stream.Init(); !ok || g != gen {
+		ic.stream.SetInit(gen, proto.Marshal(proto.Header{Kind: proto.KindInit, Sentinel: st.id, Seq: gen}, payload))
 	}
 	ic.sn.setInitInfo(gen, info)
 	return nil
@@ -89,7 +89,7 @@ func (s *Server) ingestInit(ic *ingestConn, h proto.Header, msg, payload []byte)
 	}
 	st.newGen = st.gen != 0
 	st.gen, st.init, st.initPayload = h.Seq, &info, payload
-	ic.sn.stream.SetInit(h.Seq, msg)
+	ic.stream.SetInit(h.Seq, msg)
 	ic.sn.setInitInfo(h.Seq, info)
 	s.live.changed(ic.sn)
 	ic.log.Info("init segment", "generation", h.Seq, "codec", info.Codec, "width", info.Width, "height", info.Height)
@@ -133,7 +133,7 @@ func (s *Server) ingestMedia(ic *ingestConn, h proto.Header, msg, payload []byte
 		return proto.NewError(proto.CodeInternal, "cannot store segment %d", h.Seq)
 	}
 	st.next = h.Seq + 1
-	ic.sn.stream.Publish(hub.Segment{Msg: msg, Seq: h.Seq, Time: h.Time, Duration: h.Duration, Keyframe: h.Keyframe()})
+	ic.stream.Publish(hub.Segment{Msg: msg, Seq: h.Seq, Time: h.Time, Duration: h.Duration, Keyframe: h.Keyframe()})
 	s.m.segmentsIn.Inc()
 	now := s.now()
 	ic.sn.segment(h, len(mi.Samples), expected, now)

@@ -88,9 +88,8 @@ func (h *Hub) Streams() []*Stream {
 	return out
 }
 
-// Remove drops the stream of id if nobody reads it and it holds no data
-// worth keeping (it is empty, or its session ended), and reports whether
-// it did.
+// Remove drops the stream of id if it is empty and nobody publishes or
+// reads it, and reports whether it did.
 func (h *Hub) Remove(id string) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -99,15 +98,38 @@ func (h *Hub) Remove(id string) bool {
 		return false
 	}
 	s.mu.Lock()
-	idle := len(s.cursors) == 0 && (s.n == 0 || s.ended)
+	idle := s.n == 0 && s.removable(time.Time{}, 0)
 	if idle {
 		s.closed = true
+		s.closedPub.Store(true)
 	}
 	s.mu.Unlock()
 	if idle {
 		delete(h.streams, id)
 	}
 	return idle
+}
+
+// Sweep drops the streams nobody publishes or reads that are empty or
+// whose session ended at least a window before now, and returns how many.
+func (h *Hub) Sweep(now time.Time) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for id, s := range h.streams {
+		s.mu.Lock()
+		idle := s.removable(now, h.cfg.Window)
+		if idle {
+			s.closed = true
+			s.closedPub.Store(true)
+		}
+		s.mu.Unlock()
+		if idle {
+			delete(h.streams, id)
+			n++
+		}
+	}
+	return n
 }
 
 // Totals sums the statistics of every stream.

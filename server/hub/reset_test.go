@@ -60,20 +60,36 @@ func TestMaxBytesKeepsLatestKeyframe(t *testing.T) {
 func TestEndKeepsRingForReaders(t *testing.T) {
 	h := New(Config{Window: time.Minute})
 	s := h.Stream("cam1")
+	s.Hold()
 	s.SetInit(1, []byte("init1"))
 	c := s.Subscribe(nil, make(chan struct{}, 1))
 	for i := uint64(0); i < 10; i++ {
 		s.Publish(msg(i, i%5 == 0, 1))
 	}
-	s.End()
-	if h.Remove("cam1") {
-		t.Fatal("removed an ended stream that is still read")
+	s.Release()
+	now := time.Now()
+	s.End(now)
+	c.Close()
+	if h.Remove("cam1") || h.Sweep(now) != 0 {
+		t.Fatal("dropped an ended stream within its window")
 	}
-	if got := drain(t, c); len(got) != 11 {
-		t.Fatalf("reader behind the end got %d items, want init and 10", len(got))
+	// A watcher reconnecting with from still gets the tail.
+	from := uint64(7)
+	c = s.Subscribe(&from, make(chan struct{}, 1))
+	if got := drain(t, c); len(got) != 4 || got[1].Seq != 7 {
+		t.Fatalf("resumed reader got %v, want init and 7..9", got)
+	}
+	if h.Sweep(now.Add(2*time.Minute)) != 0 {
+		t.Fatal("swept a stream that is read")
 	}
 	c.Close()
-	if !h.Remove("cam1") {
-		t.Fatal("ended stream without readers not removed")
+	if h.Sweep(now.Add(2*time.Minute)) != 1 {
+		t.Fatal("ended stream without readers not swept after its window")
+	}
+	// A held (published) empty stream is never removed.
+	s = h.Stream("cam2")
+	s.Hold()
+	if h.Remove("cam2") || h.Sweep(now) != 0 {
+		t.Fatal("removed a held stream")
 	}
 }

@@ -70,7 +70,9 @@ type Stream struct {
 	init    *initSeg
 	cursors []*Cursor // each knows its index, for O(1) removal
 	closed  bool
-	ended   bool   // the publisher's session is over; the ring stays for its readers
+	ended   bool // the publisher's session is over; the ring stays for its readers
+	endedAt time.Time
+	holds   int    // publishers attached: a held stream is never removed
 	resets  uint64 // Reset count; cursors compare theirs
 
 	// Mirrors for the cursors' lock-free "nothing new" check; written
@@ -206,13 +208,39 @@ func (s *Stream) Reset() {
 	}
 }
 
-// End marks the publisher's session as over. The ring stays, so watchers
-// still catching up get every segment; Hub.Remove drops the stream once
-// nobody reads it. Publishing again (a new session) clears the mark.
-func (s *Stream) End() {
+// End marks the publisher's session as over at now. The ring stays, so
+// watchers still catching up, or reconnecting with "from" within the
+// window, get every segment; Hub.Sweep drops it a window later once nobody
+// reads it. Publishing again (a new session) clears the mark.
+func (s *Stream) End(now time.Time) {
 	s.mu.Lock()
-	s.ended = true
+	s.ended, s.endedAt = true, now
 	s.mu.Unlock()
+}
+
+// Hold keeps the stream in its hub while a publisher is attached; Release
+// undoes one Hold.
+func (s *Stream) Hold() {
+	s.mu.Lock()
+	s.holds++
+	s.mu.Unlock()
+}
+
+// Release undoes one Hold.
+func (s *Stream) Release() {
+	s.mu.Lock()
+	s.holds--
+	s.mu.Unlock()
+}
+
+// removable reports whether the hub may drop the stream at now: nobody
+// publishes or reads it, and it is empty or its session ended at least
+// keep ago. s.mu is held.
+func (s *Stream) removable(now time.Time, keep time.Duration) bool {
+	if len(s.cursors) > 0 || s.holds > 0 {
+		return false
+	}
+	return s.n == 0 || (s.ended && !now.Before(s.endedAt.Add(keep)))
 }
 
 // Close ends the stream: cursors return ErrClosed once woken.
