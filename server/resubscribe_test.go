@@ -67,3 +67,24 @@ func TestDetailsUpdate(t *testing.T) {
 		return len(l) == 1 && l[0].Details["candidate"] == "Ada"
 	})
 }
+
+// TestResumeAfterSessionEnd: a watcher whose connection was cut comes back
+// after the Sentinel ended its session and still gets the tail with from.
+func TestResumeAfterSessionEnd(t *testing.T) {
+	cl := lowLatencyClip(t)
+	e := startServer(t, nil)
+	p := e.publish(t, "cam1", "over")
+	p.sendInit(t, 1, cl.init)
+	for i := 0; i < 20; i++ {
+		p.sendSeg(t, uint64(i), cl.segs[i])
+	}
+	p.c.WriteJSON(proto.End{Type: proto.TypeEnd})
+	waitFor(t, func() bool { return len(e.s.Sentinels()) == 0 }) // unlisted: the session is over
+	w := e.watch(t)
+	from := uint64(12)
+	w.WriteJSON(proto.Subscribe{Type: proto.TypeSubscribe, Sentinels: []string{"cam1"}, From: &from})
+	got := collect(t, w, "cam1", 8)
+	if err := inOrder(got.seqs, 12); err != nil || len(got.inits) != 1 {
+		t.Fatalf("resumed after the end: %v, inits %v", err, got.inits)
+	}
+}
