@@ -8,6 +8,13 @@
 // writes the shared bytes and nothing is copied per watcher. A watcher that
 // falls behind the ring is moved to the newest keyframe and told which
 // segments it missed; the publisher and the other watchers never wait for
-// it: the stream lock is only held to move a cursor, never during I/O, and
-// watchers are woken by non-blocking sends on their own wake channel.
+// it: Publish holds the stream lock only to append and to wake cursors with
+// a non-blocking send on each watcher's wake channel (capacity 1), cursors
+// read under the read lock (or none at all when caught up), and no lock is
+// held during I/O.
+//
+// Lifetime: a publisher Holds its stream; when its session ends the stream
+// is marked End-ed and stays a window long, so watchers catching up or
+// resuming with a sequence still get its tail; Sweep then drops streams
+// nobody publishes or reads.
 package hub
