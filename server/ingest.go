@@ -1,9 +1,7 @@
 package server
 
 import (
-	"context"
 	"errors"
-	"log/slog"
 	"net/http"
 	"sync"
 	"time"
@@ -12,17 +10,15 @@ import (
 
 	"proctor/proto"
 	"proctor/server/auth"
-	"proctor/server/hub"
 )
 
 // ingestConn is one Sentinel's /v1/ingest connection. The handler
 // goroutine reads and processes messages; a writer goroutine owns every
 // write (welcome, control, pings, the final error).
 type ingestConn struct {
-	s      *Server
-	c      *websocket.Conn
-	claims auth.Claims
-	log    *slog.Logger
+	publication // owned by the reading goroutine
+	c           *websocket.Conn
+	claims      auth.Claims
 
 	ctl        chan []byte   // control messages for the Sentinel
 	quit       chan struct{} // closed by stop
@@ -30,12 +26,6 @@ type ingestConn struct {
 	writerDone chan struct{}
 	stopOnce   sync.Once
 	final      *proto.Error // written by the writer on quit; set before quit closes
-
-	// Owned by the reading goroutine.
-	sn      *sentinel
-	stream  *hub.Stream // held while attached
-	session string
-	media   mediaState
 }
 
 func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
@@ -66,7 +56,7 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 		fail(c, proto.NewError(proto.CodeForbidden, "role %s may not publish", claims.Role), s.cfg.WriteTimeout)
 		return
 	}
-	ic := &ingestConn{s: s, c: c, claims: claims, log: s.log.With("remote", r.RemoteAddr),
+	ic := &ingestConn{publication: publication{s: s, log: s.log.With("remote", r.RemoteAddr)}, c: c, claims: claims,
 		ctl: make(chan []byte, 16), quit: make(chan struct{}), readerDone: make(chan struct{}),
 		writerDone: make(chan struct{})}
 	ic.run()
@@ -110,56 +100,21 @@ func (ic *ingestConn) run() {
 		ic.reject(perr)
 		return
 	}
-	sn, ok := ic.s.live.attach(hello.Sentinel, ic)
-	if !ok {
-		ic.reject(proto.NewError(proto.CodeConflict, "sentinel %s is already publishing", hello.Sentinel))
-		return
-	}
-	ic.sn = sn
-	ic.log = ic.log.With("sentinel", hello.Sentinel)
-	ic.s.m.publishers.Add(1)
-	// release gives up the Sentinel id before the final error is written,
-	// so a Sentinel that reconnects at once is not refused as a conflict.
-	release := func() {
-		ic.s.m.publishers.Add(-1)
-		ic.s.flushProgress(sn)
-		ic.s.live.detach(sn, ic)
-	}
-	welcome, perr := ic.s.openSession(ic, hello)
+	welcome, perr := ic.begin(ic, hello)
 	if perr != nil {
-		release()
 		ic.reject(perr)
 		return
 	}
 	ic.control(welcome)
-	sn.resendFPS()
-	ic.s.live.changed(sn)
-	ic.log.Info("sentinel connected", "session", ic.session, "next", welcome.Next, "generation", welcome.Generation)
-	err := ic.loop()
-	var pe *proto.Error
-	switch {
-	case errors.As(err, &pe):
-		truncated := pe.Code == proto.CodeInternal
-		if truncated {
-			ic.s.setState(sn, ic.session, proto.SessionTruncated)
-		}
-		release()
-		if truncated {
-			ic.s.live.unlist(sn) // the session is final
-		}
-		ic.reject(pe)
-	case errors.Is(err, errEnd):
-		ic.s.m.publishers.Add(-1)
-		ic.s.endSession(sn, ic.session)
-		ic.s.live.detach(sn, ic)
-		ic.stop(nil)
-		ic.log.Info("sentinel ended session", "session", ic.session)
-	default:
-		release()
-		ic.stop(nil)
-		ic.log.Info("sentinel disconnected", "session", ic.session, "err", err)
+	if perr := ic.end(ic, ic.loop()); perr != nil {
+		ic.reject(perr)
+		return
 	}
+	ic.stop(nil)
 }
+
+// kill closes the socket at once, for a shutdown that timed out.
+func (ic *ingestConn) kill() { ic.c.NetConn().Close() }
 
 // reject answers a refused connection or message, counted.
 func (ic *ingestConn) reject(e *proto.Error) {
@@ -193,9 +148,6 @@ func (ic *ingestConn) readHello() (*proto.Hello, *proto.Error) {
 	return hello, nil
 }
 
-// errEnd ends the loop after the Sentinel's "end".
-var errEnd = errors.New("end of session")
-
 // loop processes messages until the connection ends. It returns a
 // *proto.Error for a fatal protocol error.
 func (ic *ingestConn) loop() error {
@@ -209,7 +161,7 @@ func (ic *ingestConn) loop() error {
 		}
 		ic.c.SetReadDeadline(time.Now().Add(ic.s.cfg.HeartbeatTimeout))
 		if typ == websocket.BinaryMessage {
-			if err := ic.s.ingestBinary(ic, b); err != nil {
+			if err := ic.s.ingestBinary(&ic.publication, b); err != nil {
 				return err
 			}
 			continue
@@ -282,9 +234,4 @@ func (ic *ingestConn) finish() {
 	}
 	<-ic.readerDone
 	lingerClose(ic.c)
-}
-
-// ctx is the context of the connection's database calls.
-func (ic *ingestConn) ctx() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.Background(), 10*time.Second)
 }

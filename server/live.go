@@ -17,7 +17,7 @@ type sentinel struct {
 	mu         sync.Mutex
 	stream     *hub.Stream        // refreshed from the hub by every attach
 	info       proto.SentinelInfo // Watchers, Bitrate and sequence fields are filled at snapshot
-	pub        *ingestConn        // nil while offline
+	pub        publisher          // nil while offline
 	lastSeg    time.Time          // wall clock of the last received segment
 	fpsReq     map[*watcher]float64
 	sentFPS    float64
@@ -89,12 +89,12 @@ func newLive(h *hub.Hub) *live {
 
 // attach makes pub the publisher of id. It fails when another publisher
 // is connected or the hub is closed.
-func (l *live) attach(id string, pub *ingestConn) (*sentinel, bool) {
+func (l *live) attach(id string, pub publisher) (*sentinel, *hub.Stream, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	st := l.hub.Stream(id)
 	if st == nil {
-		return nil, false
+		return nil, nil, false
 	}
 	sn := l.sentinels[id]
 	if sn == nil {
@@ -105,16 +105,15 @@ func (l *live) attach(id string, pub *ingestConn) (*sentinel, bool) {
 	sn.mu.Lock()
 	defer sn.mu.Unlock()
 	if sn.pub != nil {
-		return nil, false
+		return nil, nil, false
 	}
 	st.Hold()
 	sn.pub, sn.stream, sn.sentFPS = pub, st, 0
-	pub.stream = st
-	return sn, true
+	return sn, st, true
 }
 
 // detach ends pub's turn as publisher of sn.
-func (l *live) detach(sn *sentinel, pub *ingestConn) {
+func (l *live) detach(sn *sentinel, pub publisher) {
 	sn.mu.Lock()
 	if pub != nil && sn.pub == pub {
 		sn.pub = nil

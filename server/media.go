@@ -24,7 +24,7 @@ type mediaState struct {
 
 // restoreInit loads the stored init of generation gen, so a reconnecting
 // Sentinel need not send it again.
-func (s *Server) restoreInit(ic *ingestConn, gen uint64) error {
+func (s *Server) restoreInit(ic *publication, gen uint64) error {
 	payload, err := s.store.Init(ic.session, ic.media.id, gen)
 	if err != nil {
 		return err
@@ -50,7 +50,7 @@ func (sn *sentinel) setInitInfo(gen uint64, info proto.InitInfo) {
 
 // ingestBinary validates, stores and relays one binary message. It
 // returns a *proto.Error for a fatal problem.
-func (s *Server) ingestBinary(ic *ingestConn, msg []byte) error {
+func (s *Server) ingestBinary(ic *publication, msg []byte) error {
 	h, payload, err := proto.Decode(msg)
 	if err != nil {
 		return errorFor(err)
@@ -66,7 +66,7 @@ func (s *Server) ingestBinary(ic *ingestConn, msg []byte) error {
 	return s.ingestMedia(ic, h, msg, payload)
 }
 
-func (s *Server) ingestInit(ic *ingestConn, h proto.Header, msg, payload []byte) error {
+func (s *Server) ingestInit(ic *publication, h proto.Header, msg, payload []byte) error {
 	st := &ic.media
 	info, err := proto.ParseInit(payload)
 	if err != nil {
@@ -96,7 +96,7 @@ func (s *Server) ingestInit(ic *ingestConn, h proto.Header, msg, payload []byte)
 	return nil
 }
 
-func (s *Server) ingestMedia(ic *ingestConn, h proto.Header, msg, payload []byte) error {
+func (s *Server) ingestMedia(ic *publication, h proto.Header, msg, payload []byte) error {
 	st := &ic.media
 	if st.init == nil {
 		return proto.NewError(proto.CodeSequence, "media segment %d before any init segment", h.Seq)

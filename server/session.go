@@ -19,7 +19,7 @@ func newSessionID(now time.Time) string {
 
 // openSession starts or continues the session of hello and returns the
 // welcome: the next sequence and the last init generation stored.
-func (s *Server) openSession(ic *ingestConn, hello *proto.Hello) (*proto.Welcome, *proto.Error) {
+func (s *Server) openSession(ic *publication, hello *proto.Hello) (*proto.Welcome, *proto.Error) {
 	ctx, cancel := ic.ctx()
 	defer cancel()
 	now := s.now()
@@ -131,7 +131,7 @@ func (s *Server) setDetails(sn *sentinel, sid string, d map[string]string) {
 	s.live.changed(sn)
 }
 
-func (sn *sentinel) currentPub() *ingestConn {
+func (sn *sentinel) currentPub() publisher {
 	sn.mu.Lock()
 	defer sn.mu.Unlock()
 	return sn.pub

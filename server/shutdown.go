@@ -53,7 +53,7 @@ func (s *Server) shutdown(ctx context.Context) error {
 func (s *Server) forceClose() {
 	for _, sn := range s.live.list() {
 		if pub := sn.currentPub(); pub != nil {
-			pub.c.NetConn().Close()
+			pub.kill()
 		}
 	}
 	for _, w := range s.live.watcherList() {
