@@ -105,13 +105,14 @@ func sentinels(n int) []proto.SentinelInfo {
 
 // fakeArchive is an in-memory Archive.
 type fakeArchive struct {
-	mu        sync.Mutex
-	sessions  []proto.Session
-	markers   []proto.Marker
-	segments  []proto.Segment
-	queries   []SessionQuery
-	playbacks []*fakePlayback
-	err       error
+	mu         sync.Mutex
+	sessions   []proto.Session
+	markers    []proto.Marker
+	segments   []proto.Segment
+	queries    []SessionQuery
+	playbacks  []*fakePlayback
+	progressed chan struct{} // Export signals here after its progress call
+	err        error
 }
 
 func (a *fakeArchive) Sessions(ctx context.Context, q SessionQuery) (proto.SessionList, error) {
@@ -168,6 +169,9 @@ func (a *fakeArchive) Open(sid, id string, opt ReviewOptions) Playback {
 
 func (a *fakeArchive) Export(ctx context.Context, sid, id string, from, to time.Time, w io.Writer, progress func(done, total int64)) error {
 	progress(50, 100)
+	if a.progressed != nil {
+		a.progressed <- struct{}{}
+	}
 	<-ctx.Done()
 	return ctx.Err()
 }

@@ -142,7 +142,8 @@ func TestExportProgressAndCancel(t *testing.T) {
 			work(context.Background()) // the apply func is not needed here
 		}()
 	}
-	f := NewExportForm(&fakeArchive{}, run, "exam01", []string{"s02", "s03"}, at(10), at(20), dir)
+	arch := &fakeArchive{progressed: make(chan struct{}, 1)}
+	f := NewExportForm(arch, run, "exam01", []string{"s02", "s03"}, at(10), at(20), dir)
 	if want := filepath.Join(dir, "exam01-s02-20261102-090010.mp4"); f.File.Text != want {
 		t.Errorf("file %q, want %q", f.File.Text, want)
 	}
@@ -150,10 +151,7 @@ func TestExportProgressAndCancel(t *testing.T) {
 	if !f.Running() || !f.Start.Disabled() || f.Cancel.Text != "Cancel" {
 		t.Fatal("export did not start")
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for f.Progress.Value < 0.5 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	<-arch.progressed
 	if f.Progress.Value != 0.5 {
 		t.Errorf("progress %v, want 0.5", f.Progress.Value)
 	}
