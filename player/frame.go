@@ -13,7 +13,9 @@ type Frame struct {
 	// Time is the capture wall-clock time of the picture (the segment
 	// header's Time plus the sample's presentation offset).
 	Time time.Time
-	// Seq is the sequence number of the segment the picture came from.
+	// Seq is the sequence number of the segment being decoded when the
+	// picture came out (with B-frames, a picture may leave the decoder
+	// during the next segment).
 	Seq uint64
 	// Generation is the init generation it was decoded with.
 	Generation uint64

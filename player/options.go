@@ -52,7 +52,9 @@ type Options struct {
 	Paused bool
 
 	// Jitter is the live play-out allowance behind the leading edge that
-	// absorbs uneven arrival; default 150 ms.
+	// absorbs uneven arrival; default 150 ms. Live latency is about the
+	// network delay plus Jitter for low-latency Sentinels (one GOP more
+	// with a segment per GOP); 30 ms suits a focused tile on a LAN.
 	Jitter time.Duration
 	// Memory is how much recent live media is kept in memory for seeking
 	// back without HTTP; default 20 s.

@@ -200,9 +200,10 @@ func (p *Player) Seek(t time.Time) {
 	p.restartLocked(mode, command{kind: cmdSeek, at: t})
 }
 
-// Step pauses and moves n frames: n > 0 shows the n-th next frame, n < 0
-// the n-th previous one (decoded from the keyframe before it). Steps back
-// made before the previous one was shown accumulate (up to 15 frames).
+// Step pauses and moves n frames: n > 0 shows the n-th next frame (at
+// most Options.Queue frames ahead per call), n < 0 the n-th previous one
+// (decoded from the keyframe before it). Steps back made before the
+// previous one was shown accumulate (up to 15 frames).
 func (p *Player) Step(n int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
