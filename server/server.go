@@ -101,6 +101,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.Handle("GET /metrics", s.reg)
 	s.registerHistory(mux)
+	// The seed-compatible endpoint; every more specific path above wins.
+	mux.HandleFunc("GET /{channel}/{key}/{kind}", s.handleSeed)
 	return mux
 }
 

@@ -9,6 +9,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -138,4 +139,19 @@ func FromRequest(r *http.Request) string {
 		}
 	}
 	return r.URL.Query().Get("access_token")
+}
+
+// StreamKey returns the key that lets a seed-protocol client publish to
+// or receive channel (a Sentinel id): 32 lowercase hex characters, which
+// fit the seed protocol's a-z 0-9 alphabet where a token would not.
+func (s *Signer) StreamKey(channel string) string {
+	m := hmac.New(sha256.New, s.key)
+	m.Write([]byte("proctor stream key\x00"))
+	m.Write([]byte(channel))
+	return hex.EncodeToString(m.Sum(nil))[:32]
+}
+
+// VerifyStreamKey reports whether key is channel's stream key.
+func (s *Signer) VerifyStreamKey(channel, key string) bool {
+	return hmac.Equal([]byte(key), []byte(s.StreamKey(channel)))
 }

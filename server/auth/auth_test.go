@@ -3,6 +3,7 @@ package auth
 import (
 	"errors"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -74,5 +75,17 @@ func TestRoles(t *testing.T) {
 		if c.CanPublish("x") != tc.publish || c.CanWatch() != tc.watch || c.CanReview() != tc.review {
 			t.Errorf("%s: publish %v watch %v review %v", tc.role, c.CanPublish("x"), c.CanWatch(), c.CanReview())
 		}
+	}
+}
+
+func TestStreamKey(t *testing.T) {
+	s, _ := NewSigner([]byte("0123456789abcdef0123"))
+	other, _ := NewSigner([]byte("another-secret-of-enough-length"))
+	k := s.StreamKey("cam-1")
+	if len(k) != 32 || strings.Trim(k, "0123456789abcdef") != "" {
+		t.Fatalf("key %q is not 32 lowercase hex characters", k)
+	}
+	if !s.VerifyStreamKey("cam-1", k) || s.VerifyStreamKey("cam-2", k) || other.VerifyStreamKey("cam-1", k) || s.VerifyStreamKey("cam-1", k[:31]) {
+		t.Fatal("stream key verification")
 	}
 }
