@@ -24,6 +24,7 @@ const (
 	DefaultWriteTimeout     = 10 * time.Second
 	DefaultPingInterval     = 15 * time.Second
 	DefaultShutdownTimeout  = 10 * time.Second
+	DefaultSeedIdle         = time.Minute
 )
 
 // Config configures a Server. The zero value plus a Secret is valid.
@@ -66,6 +67,10 @@ type Config struct {
 	PingInterval time.Duration
 	// ShutdownTimeout bounds the graceful shutdown (default 10 s).
 	ShutdownTimeout time.Duration
+	// SeedIdle closes a seed-protocol connection that sent nothing, not
+	// even its "h" heartbeat, for this long (default 1 minute, as the seed
+	// protocol says).
+	SeedIdle time.Duration
 	// TLSCert and TLSKey are PEM files; Serve uses TLS when both are set.
 	TLSCert, TLSKey string
 	// MetaPath is the SQLite file (default DataDir/meta.db).
@@ -83,9 +88,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("%w: TLS needs both a certificate and a key", ErrConfig)
 	}
 	durations := []*time.Duration{&c.Window, &c.Grace, &c.HeartbeatTimeout, &c.HeartbeatEvery,
-		&c.StallAfter, &c.WriteTimeout, &c.PingInterval, &c.ShutdownTimeout}
+		&c.StallAfter, &c.WriteTimeout, &c.PingInterval, &c.ShutdownTimeout, &c.SeedIdle}
 	defaults := []time.Duration{DefaultWindow, DefaultGrace, DefaultHeartbeatTimeout, DefaultHeartbeatEvery,
-		DefaultStallAfter, DefaultWriteTimeout, DefaultPingInterval, DefaultShutdownTimeout}
+		DefaultStallAfter, DefaultWriteTimeout, DefaultPingInterval, DefaultShutdownTimeout, DefaultSeedIdle}
 	for i, d := range durations {
 		if *d < 0 {
 			return fmt.Errorf("%w: negative duration %v", ErrConfig, *d)

@@ -22,12 +22,9 @@ const (
 	seedProbe      = "probe"
 )
 
-// The seed protocol's inactivity limit, and how often the server sends
-// its "h" heartbeat. Variables so tests can shorten them.
-var (
-	seedIdle      = time.Minute
-	seedHeartbeat = 20 * time.Second
-)
+// seedHeartbeat is how often the server sends its "h" heartbeat, well
+// inside the one-minute inactivity limit of the seed protocol.
+const seedHeartbeat = 20 * time.Second
 
 // seedName reports whether s fits the seed protocol's channel and key
 // alphabet: a-z 0-9 - _ (and, as a Sentinel id, at most 64 characters).

@@ -250,10 +250,7 @@ func TestSeedLateReceiversStartAtKeyframe(t *testing.T) {
 }
 
 func TestSeedRefusals(t *testing.T) {
-	old := seedIdle
-	seedIdle = 300 * time.Millisecond
-	defer func() { seedIdle = old }()
-	e := startServer(t, nil)
+	e := startServer(t, func(c *Config) { c.SeedIdle = 300 * time.Millisecond })
 	key := e.signer.StreamKey("cam-1")
 	busy := e.seedDial(t, "cam-1", key, seedPublish)
 	defer busy.Close()

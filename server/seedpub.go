@@ -70,7 +70,7 @@ func (sp *seedPublisher) loop(f *seedFramer) error {
 	s, c := sp.s, sp.conn.c
 	emit := func(_ proto.Kind, msg []byte) error { return s.ingestBinary(&sp.publication, msg) }
 	for {
-		c.SetReadDeadline(time.Now().Add(seedIdle))
+		c.SetReadDeadline(time.Now().Add(s.cfg.SeedIdle))
 		typ, b, err := readMessage(c, s.cfg.MaxMessage)
 		switch {
 		case errors.Is(err, errTooLarge):

@@ -51,7 +51,7 @@ func (sc *seedConn) receive(channel, kind string) {
 		defer wg.Done()
 		defer close(gone)
 		for {
-			sc.c.SetReadDeadline(time.Now().Add(seedIdle))
+			sc.c.SetReadDeadline(time.Now().Add(sc.s.cfg.SeedIdle))
 			if _, _, err := sc.c.NextReader(); err != nil {
 				idle.Store(isTimeout(err))
 				return
