@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"proctor/proto"
 )
@@ -95,5 +96,25 @@ func TestKeyframesOnlySwitchesWhileLive(t *testing.T) {
 		if got[k] != got[k-1]+1 {
 			t.Fatalf("frames missing after keyframe-only mode ended: %v", got)
 		}
+	}
+}
+
+func TestLowLatencyLiveStartsAtTheNewestFrame(t *testing.T) {
+	c := makeLowLatencyClip(t, 320, 240, 10, 10, 30)
+	clk := newManualClock(frameTime(14, 10).Add(20 * time.Millisecond))
+	feed := make(chanFeed, 64)
+	feed.init(1, c.init)
+	for i := 0; i <= 14; i++ { // the buffered GOP the server sends first
+		feed.media(c.hdrs[i], c.segs[i])
+	}
+	p := startPlayer(t, feed, nil, Options{Clock: clk, Size: Size{160, 120}, Jitter: 30 * time.Millisecond})
+	var got []int
+	for i := 15; len(got) < 6; i++ {
+		got = append(got, frameNumber(takeNext(t, p, clk).Image))
+		feed.media(c.hdrs[i], c.segs[i])
+	}
+	wantNumbers(t, got, seq(14, 19))
+	if st := p.Stats(); st.Late != 0 || st.Dropped != 0 || st.Latency > 200*time.Millisecond {
+		t.Fatalf("stats %+v", st)
 	}
 }

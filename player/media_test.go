@@ -46,7 +46,19 @@ var (
 // Segment sequence numbers start at seq0. Clips are cached per process.
 func makeClip(tb testing.TB, w, h, fps, gop, first, frames int, seq0 uint64) *clip {
 	tb.Helper()
-	key := fmt.Sprint(w, h, fps, gop, first, frames, seq0)
+	return encodeClip(tb, w, h, fps, gop, first, frames, seq0, "frag_keyframe")
+}
+
+// makeLowLatencyClip is makeClip with one frame per segment, as a
+// low-latency Sentinel sends, and no B-frames.
+func makeLowLatencyClip(tb testing.TB, w, h, fps, gop, frames int) *clip {
+	tb.Helper()
+	return encodeClip(tb, w, h, fps, gop, 0, frames, 0, "frag_every_frame")
+}
+
+func encodeClip(tb testing.TB, w, h, fps, gop, first, frames int, seq0 uint64, frag string) *clip {
+	tb.Helper()
+	key := fmt.Sprint(w, h, fps, gop, first, frames, seq0, frag)
 	clipMu.Lock()
 	defer clipMu.Unlock()
 	if c, ok := clipCache[key]; ok {
@@ -58,9 +70,9 @@ func makeClip(tb testing.TB, w, h, fps, gop, first, frames int, seq0 uint64) *cl
 		"geq=lum='if(lt(Y,H/4),if(mod(floor((N+%d)/pow(2,floor(X*10/W))),2),235,16),128)',format=yuv420p",
 		w, h, fps, float64(frames)/float64(fps), first)
 	cmd := exec.Command("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", src,
-		"-c:v", "libx264", "-preset", "veryfast", "-x264-params", "bframes=2:b-adapt=0",
+		"-c:v", "libx264", "-preset", "veryfast", "-x264-params", bframes(frag),
 		"-g", fmt.Sprint(gop), "-keyint_min", fmt.Sprint(gop), "-sc_threshold", "0", "-threads", "1",
-		"-f", "mp4", "-movflags", "frag_keyframe+empty_moov+default_base_moof", out)
+		"-f", "mp4", "-movflags", frag+"+empty_moov+default_base_moof", out)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		tb.Fatalf("ffmpeg: %v\n%s", err, b)
 	}
@@ -71,6 +83,13 @@ func makeClip(tb testing.TB, w, h, fps, gop, first, frames int, seq0 uint64) *cl
 	c := splitClip(tb, b, fps, gop, first, frames, seq0)
 	clipCache[key] = c
 	return c
+}
+
+func bframes(frag string) string {
+	if frag == "frag_every_frame" {
+		return "bframes=0"
+	}
+	return "bframes=2:b-adapt=0"
 }
 
 // splitClip cuts an ffmpeg fragmented MP4 into its init segment and one
