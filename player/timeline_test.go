@@ -90,3 +90,32 @@ func TestSetSizeWhilePlaying(t *testing.T) {
 		t.Fatalf("new size first seen %d frames after SetSize", resized)
 	}
 }
+
+func TestHistoryAcrossAResolutionChange(t *testing.T) {
+	g1 := makeClip(t, 320, 240, 10, 10, 0, 40, 0)
+	g2 := makeClip(t, 160, 120, 10, 10, 40, 30, 4)
+	clk := newManualClock(time.Unix(0, 0))
+	p := startPlayer(t, nil, newMemArchive(g1, g2), Options{Clock: clk, Size: Size{128, 96}})
+	p.Seek(frameTime(35, 10))
+	var got []int
+	for len(got) < 10 {
+		f := takeNext(t, p, clk)
+		n := frameNumber(f.Image)
+		got = append(got, n)
+		want := Size{320, 240}
+		if n >= 40 {
+			want = Size{160, 120}
+		}
+		if f.Source != want || f.Generation != uint64(1+n/40) {
+			t.Fatalf("frame %d: source %v generation %d", n, f.Source, f.Generation)
+		}
+	}
+	wantNumbers(t, got, seq(35, 44))
+	p.Pause()
+	for _, n := range []int{62, 12, 47, 39} {
+		p.Seek(frameTime(n, 10))
+		if got := frameNumber(takeNext(t, p, clk).Image); got != n {
+			t.Fatalf("seek to %d shows %d", n, got)
+		}
+	}
+}
