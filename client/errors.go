@@ -78,7 +78,7 @@ func (e *ServerError) Is(target error) bool {
 // CodeSessionClosed is the error code a server may use for a session that
 // is closed for good. Until proto names one, a conflict whose message says
 // the session is closed is treated the same.
-const CodeSessionClosed = "session_closed"
+const CodeSessionClosed = proto.CodeSessionClosed
 
 func sessionClosed(e *ServerError) bool {
 	if e.Code == CodeSessionClosed || e.Code == "closed" {

@@ -27,10 +27,12 @@ const (
 	CodeUnauthorized = "unauthorized"
 	CodeForbidden    = "forbidden"
 	CodeConflict     = "conflict"
-	CodeNotFound     = "not_found"
-	CodeBadRequest   = "bad_request"
-	CodeLimit        = "limit"
-	CodeSequence     = "bad_sequence"
-	CodeShutdown     = "shutdown"
-	CodeInternal     = "internal"
+	// CodeSessionClosed refuses publishing into a closed session, for good.
+	CodeSessionClosed = "session_closed"
+	CodeNotFound      = "not_found"
+	CodeBadRequest    = "bad_request"
+	CodeLimit         = "limit"
+	CodeSequence      = "bad_sequence"
+	CodeShutdown      = "shutdown"
+	CodeInternal      = "internal"
 )

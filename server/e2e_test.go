@@ -88,7 +88,10 @@ func TestIngestAndWatchEndToEnd(t *testing.T) {
 	if !strings.Contains(body, `"status":"ok"`) {
 		t.Fatalf("healthz: %s", body)
 	}
-	body = httpGet(t, e.http+"/metrics", "")
+	if code, _ := httpDo(e.http+"/metrics", e.token(auth.RoleProctor, "p")); code != http.StatusForbidden {
+		t.Fatalf("metrics for a proctor: %d, want 403", code)
+	}
+	body = httpGet(t, e.http+"/metrics", e.token(auth.RoleAdmin, "ops"))
 	for _, want := range []string{"proctor_ingest_segments_total 40", "proctor_relay_messages_total", "proctor_storage_bytes"} {
 		if !strings.Contains(body, want) {
 			t.Fatalf("metrics lack %q:\n%s", want, body)

@@ -114,8 +114,8 @@ func TestAbandonedAfterGrace(t *testing.T) {
 	waitFor(t, func() bool { return len(e.s.Sentinels()) == 0 })
 	// The session is final: publishing into it again is refused.
 	_, err := e.tryPublish("cam1", "gone")
-	if err == nil || !strings.Contains(err.Error(), proto.CodeConflict) {
-		t.Fatalf("publishing into an abandoned session: %v, want conflict", err)
+	if err == nil || !strings.Contains(err.Error(), proto.CodeSessionClosed) {
+		t.Fatalf("publishing into an abandoned session: %v, want %s", err, proto.CodeSessionClosed)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"proctor/proto"
 	"proctor/server/auth"
+	"proctor/server/httpapi"
 	"proctor/server/hub"
 	"proctor/server/meta"
 	"proctor/server/metrics"
@@ -99,11 +100,28 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /v1/ingest", s.handleIngest)
 	mux.HandleFunc("GET /v1/watch", s.handleWatch)
 	mux.HandleFunc("GET /healthz", s.handleHealth)
-	mux.Handle("GET /metrics", s.reg)
+	mux.Handle("GET /metrics", s.adminOnly(s.reg))
 	s.registerHistory(mux)
 	// The seed-compatible endpoint; every more specific path above wins.
 	mux.HandleFunc("GET /{channel}/{key}/{kind}", s.handleSeed)
 	return mux
+}
+
+// adminOnly guards the operator endpoints: a Prometheus scraper sends an
+// admin token (Authorization: Bearer, or ?access_token=).
+func (s *Server) adminOnly(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := httpapi.Authenticate(s.signer, r, s.now())
+		if err != nil {
+			httpapi.WriteError(w, http.StatusUnauthorized, proto.CodeUnauthorized, err.Error())
+			return
+		}
+		if c.Role != auth.RoleAdmin {
+			httpapi.WriteError(w, http.StatusForbidden, proto.CodeForbidden, "metrics need an admin token")
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // Handler serves every endpoint.

@@ -34,7 +34,7 @@ func (s *Server) openSession(ic *publication, hello *proto.Hello) (*proto.Welcom
 	sess, err := s.meta.StartSession(ctx, sid, "", hello.Details, now)
 	switch {
 	case errors.Is(err, meta.ErrFinal):
-		return nil, proto.NewError(proto.CodeConflict, "session %s is closed", sid)
+		return nil, proto.NewError(proto.CodeSessionClosed, "session %s is closed", sid)
 	case errors.Is(err, meta.ErrInvalid):
 		return nil, proto.NewError(proto.CodeBadMessage, "%v", err)
 	case err != nil:
@@ -48,7 +48,7 @@ func (s *Server) openSession(ic *publication, hello *proto.Hello) (*proto.Welcom
 	}
 	if err := s.meta.AttachSentinel(ctx, sid, hello.Sentinel, hello.Source); err != nil {
 		if errors.Is(err, meta.ErrFinal) {
-			return nil, proto.NewError(proto.CodeConflict, "session %s is closed", sid)
+			return nil, proto.NewError(proto.CodeSessionClosed, "session %s is closed", sid)
 		}
 		ic.log.Error("attach sentinel", "session", sid, "err", err)
 		return nil, proto.NewError(proto.CodeInternal, "cannot attach sentinel")
