@@ -84,4 +84,3 @@ func (e *engine) refreshList(force bool) bool {
 	p.tl.mergeArchive(list)
 	return true
 }
-
