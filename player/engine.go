@@ -115,6 +115,12 @@ func (e *engine) resolve() bool {
 			e.refreshList(true)
 		}
 		s, ok = tl.keyAtOrBefore(e.cmd.at)
+		if ok && e.cmd.kind == cmdPreview {
+			// The nearest keyframe, before or after.
+			if n, nok := tl.next(s.seq, true); nok && n.start.Sub(e.cmd.at) < e.cmd.at.Sub(s.start) {
+				s = n
+			}
+		}
 		if ok && e.cmd.kind == cmdSeek && !e.cmd.at.IsZero() {
 			e.seeking, e.target, e.back = true, e.cmd.at, min(e.cmd.back, maxStepBack-1)
 		}

@@ -235,8 +235,8 @@ func (p *Player) GoLive() error {
 	return nil
 }
 
-// Preview shows the keyframe at or before t at once, for a scrub handle
-// being dragged. The player stays in ModePreview until Seek, Play or GoLive.
+// Preview shows the keyframe nearest to t at once (only that picture is
+// decoded), for a scrub handle being dragged. The player stays in ModePreview until Seek, Play or GoLive.
 func (p *Player) Preview(t time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

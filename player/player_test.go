@@ -147,8 +147,12 @@ func TestKeyframesOnlyAndPreview(t *testing.T) {
 
 	p.SetKeyframesOnly(false)
 	p.Preview(frameTime(27, 10))
+	if n := frameNumber(takeNext(t, p, clk).Image); n != 30 {
+		t.Fatalf("preview of frame 27 shows %d, want the nearest keyframe 30", n)
+	}
+	p.Preview(frameTime(24, 10))
 	if n := frameNumber(takeNext(t, p, clk).Image); n != 20 {
-		t.Fatalf("preview of frame 27 shows %d, want keyframe 20", n)
+		t.Fatalf("preview of frame 24 shows %d, want the nearest keyframe 20", n)
 	}
 	p.Preview(frameTime(5, 10))
 	if n := frameNumber(takeNext(t, p, clk).Image); n != 0 {
