@@ -23,6 +23,10 @@ func init() {
 // heartbeatEvery is how often publish sends the seed protocol's "h".
 const heartbeatEvery = 20 * time.Second
 
+// closeWait bounds the wait for the server's answer to the end of the
+// stream (its close, or a refusal).
+const closeWait = 10 * time.Second
+
 func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("publish", stderr)
 	chunk := fs.Int("chunk", 64<<10, "largest binary message, bytes")
@@ -102,6 +106,19 @@ func publish(ctx context.Context, target string, in io.Reader, chunk int, stderr
 		}
 	}()
 
+	// verdict waits up to d for the reader to end: the server's refusal,
+	// or nil when the connection closed without one (ok false: no answer).
+	verdict := func(d time.Duration) (refusal error, ok bool) {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case err := <-refused:
+			return err, true
+		case <-t.C:
+			return nil, false
+		}
+	}
+
 	r := bufio.NewReaderSize(in, chunk)
 	buf := make([]byte, chunk)
 	var sent int64
@@ -119,15 +136,28 @@ func publish(ctx context.Context, target string, in io.Reader, chunk int, stderr
 		n, rerr := r.Read(buf)
 		if n > 0 {
 			if err := write(websocket.BinaryMessage, buf[:n]); err != nil {
+				// A refusal closes the connection: say why, not just that the write failed.
+				if why, ok := verdict(closeWait); ok && why != nil {
+					return fmt.Errorf("refused: %w", why)
+				}
 				return fmt.Errorf("send after %d bytes: %w", sent, err)
 			}
 			sent += int64(n)
 		}
 		if rerr == io.EOF {
-			fmt.Fprintf(stderr, "published %d bytes\n", sent)
+			// The server answers the close after it has taken in everything
+			// sent before it, or refuses: only then is the stream published.
 			mu.Lock()
 			conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, "end"), time.Now().Add(time.Second))
 			mu.Unlock()
+			why, ok := verdict(closeWait)
+			switch {
+			case why != nil:
+				return fmt.Errorf("refused: %w", why)
+			case !ok:
+				return fmt.Errorf("sent %d bytes, but the server did not acknowledge the end within %v", sent, closeWait)
+			}
+			fmt.Fprintf(stderr, "published %d bytes\n", sent)
 			return nil
 		}
 		if rerr != nil {
