@@ -57,14 +57,16 @@ func newReviewFixture(b *testing.B, record time.Duration) *reviewFixture {
 // waitFrame polls p until it shows a frame newer than after whose time is
 // within tol of want (any time when want is zero).
 func waitFrame(b *testing.B, p ui.Playback, after uint64, want time.Time, tol time.Duration) uint64 {
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
+	var n uint64
+	var at time.Time
 	for time.Now().Before(deadline) {
-		if _, n, at := p.Frame(); n > after && (want.IsZero() || at.Sub(want).Abs() <= tol) {
+		if _, n, at = p.Frame(); n > after && (want.IsZero() || at.Sub(want).Abs() <= tol) {
 			return n
 		}
 		time.Sleep(500 * time.Microsecond)
 	}
-	b.Fatalf("no frame near %v", want)
+	b.Fatalf("no frame after %d near %v within 20 s: last frame %d at %v", after, want, n, at)
 	return 0
 }
 
