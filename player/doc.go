@@ -9,8 +9,10 @@
 // AVCC packet to a single-threaded go-astiav H.264 decoder, and scales each
 // picture with swscale straight to the requested Size into a pooled
 // *image.RGBA. Decoded frames wait in a short queue; the UI takes the newest
-// due frame at display rate with Take. In steady state nothing is
-// allocated per frame.
+// due frame at display rate with Take. In steady state the player's
+// per-frame work allocates nothing (a few lines of its own cgo send the
+// padded packets and scale into the image; proto.ParseMedia still
+// allocates inside go-mp4 once per segment).
 //
 // # Sources
 //

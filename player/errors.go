@@ -4,7 +4,8 @@ import "errors"
 
 // Sentinel errors of the player.
 var (
-	// ErrClosed is returned by methods called after Close.
+	// ErrClosed is returned by SetSize, SetSpeed and GoLive after Close;
+	// the other methods do nothing then.
 	ErrClosed = errors.New("player: closed")
 	// ErrNoSource: New was called with neither a LiveFeed nor an Archive.
 	ErrNoSource = errors.New("player: no live feed and no archive")

@@ -126,6 +126,10 @@ func (p *Player) SetSize(width, height int) error {
 		return fmt.Errorf("%w: %dx%d", ErrSize, width, height)
 	}
 	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return ErrClosed
+	}
 	p.size = s
 	p.mu.Unlock()
 	p.kickEngine()
@@ -179,6 +183,9 @@ func (p *Player) SetSpeed(x float64) error {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.closed {
+		return ErrClosed
+	}
 	if p.mode == ModePlaying && p.clk.anchored {
 		now := p.clock.Now()
 		p.clk.rebase(now, p.clk.position(now, p.speed))
@@ -231,6 +238,9 @@ func (p *Player) GoLive() error {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.closed {
+		return ErrClosed
+	}
 	p.restartLocked(ModeLive, command{kind: cmdLive})
 	return nil
 }
