@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+
+	"proctor/server/auth"
 )
 
 // secretSource says where the server secret comes from: a file, or the
@@ -32,4 +34,13 @@ func (s *secretSource) load() ([]byte, error) {
 		return []byte(v), nil
 	}
 	return nil, fmt.Errorf("no secret: set $%s or -secret-file (at least 16 bytes)", EnvSecret)
+}
+
+// signer loads the secret and returns the signer of the server's tokens.
+func (s *secretSource) signer() (*auth.Signer, error) {
+	key, err := s.load()
+	if err != nil {
+		return nil, err
+	}
+	return auth.NewSigner(key)
 }

@@ -132,13 +132,9 @@ func sentinelToken(flagTok string, secret *secretSource, id string) (string, err
 	if t := os.Getenv(EnvToken); t != "" {
 		return t, nil
 	}
-	key, err := secret.load()
+	signer, err := secret.signer()
 	if err != nil {
-		return "", fmt.Errorf("no token: pass --token or set $%s (or give the server secret to sign one)", EnvToken)
-	}
-	signer, err := auth.NewSigner(key)
-	if err != nil {
-		return "", err
+		return "", fmt.Errorf("no token: pass --token or set $%s (or give the server secret to sign one): %w", EnvToken, err)
 	}
 	return signer.Sign(auth.Claims{Role: auth.RoleSentinel, Subject: id, Expiry: time.Now().Add(30 * 24 * time.Hour).Unix()}), nil
 }

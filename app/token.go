@@ -34,11 +34,7 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if r == auth.RoleSentinel && *sub == "" {
 		return &ExitError{Code: 2, Err: fmt.Errorf("a sentinel token needs -sub SENTINEL_ID")}
 	}
-	key, err := secret.load()
-	if err != nil {
-		return err
-	}
-	signer, err := auth.NewSigner(key)
+	signer, err := secret.signer()
 	if err != nil {
 		return err
 	}
@@ -54,11 +50,7 @@ func printStreamKey(secret *secretSource, channel string, stdout io.Writer) erro
 	if !proto.ValidID(channel) {
 		return &ExitError{Code: 2, Err: fmt.Errorf("-stream-key needs -sub CHANNEL, a valid Sentinel id")}
 	}
-	key, err := secret.load()
-	if err != nil {
-		return err
-	}
-	signer, err := auth.NewSigner(key)
+	signer, err := secret.signer()
 	if err != nil {
 		return err
 	}

@@ -33,29 +33,13 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	if !s.track() {
-		fail(c, proto.NewError(proto.CodeShutdown, "server is shutting down"), s.cfg.WriteTimeout)
+	claims, release, ok := s.admit(c, r, func(c auth.Claims) bool {
+		return c.Role == auth.RoleSentinel || c.Role == auth.RoleAdmin
+	}, "publish")
+	if !ok {
 		return
 	}
-	defer s.conns.Done()
-	ip := clientIP(r)
-	if !s.limiter.acquire(ip) {
-		s.m.rejected.Inc()
-		fail(c, proto.NewError(proto.CodeLimit, "too many connections from %s", ip), s.cfg.WriteTimeout)
-		return
-	}
-	defer s.limiter.release(ip)
-	claims, err := s.signer.Verify(auth.FromRequest(r), s.now())
-	if err != nil {
-		s.m.rejected.Inc()
-		fail(c, proto.NewError(proto.CodeUnauthorized, "%v", err), s.cfg.WriteTimeout)
-		return
-	}
-	if claims.Role != auth.RoleSentinel && claims.Role != auth.RoleAdmin {
-		s.m.rejected.Inc()
-		fail(c, proto.NewError(proto.CodeForbidden, "role %s may not publish", claims.Role), s.cfg.WriteTimeout)
-		return
-	}
+	defer release()
 	ic := &ingestConn{publication: publication{s: s, log: s.log.With("remote", r.RemoteAddr)}, c: c, claims: claims,
 		ctl: make(chan []byte, 16), quit: make(chan struct{}), readerDone: make(chan struct{}),
 		writerDone: make(chan struct{})}

@@ -19,29 +19,11 @@ func (s *Server) handleWatch(rw http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	if !s.track() {
-		fail(c, proto.NewError(proto.CodeShutdown, "server is shutting down"), s.cfg.WriteTimeout)
+	claims, release, ok := s.admit(c, r, auth.Claims.CanWatch, "watch live streams")
+	if !ok {
 		return
 	}
-	defer s.conns.Done()
-	ip := clientIP(r)
-	if !s.limiter.acquire(ip) {
-		s.m.rejected.Inc()
-		fail(c, proto.NewError(proto.CodeLimit, "too many connections from %s", ip), s.cfg.WriteTimeout)
-		return
-	}
-	defer s.limiter.release(ip)
-	claims, err := s.signer.Verify(auth.FromRequest(r), s.now())
-	if err != nil {
-		s.m.rejected.Inc()
-		fail(c, proto.NewError(proto.CodeUnauthorized, "%v", err), s.cfg.WriteTimeout)
-		return
-	}
-	if !claims.CanWatch() {
-		s.m.rejected.Inc()
-		fail(c, proto.NewError(proto.CodeForbidden, "role %s may not watch live streams", claims.Role), s.cfg.WriteTimeout)
-		return
-	}
+	defer release()
 	w := newWatcher(s, c, s.log.With("remote", r.RemoteAddr, "watcher", claims.Subject))
 	s.m.watchers.Add(1)
 	defer s.m.watchers.Add(-1)

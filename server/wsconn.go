@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"proctor/proto"
+	"proctor/server/auth"
 )
 
 // errTooLarge means a received message is over the size limit.
@@ -154,4 +155,40 @@ func (l *ipLimiter) release(ip string) {
 	if l.conns[ip]--; l.conns[ip] <= 0 {
 		delete(l.conns, ip)
 	}
+}
+
+// admit runs the checks every WebSocket connection of the JSON protocol
+// goes through: the server is not stopping, the client address is under
+// its connection limit, the token is valid and may do what the endpoint
+// does. On success the caller calls release when the connection ends; on
+// failure the connection has been answered with its error and closed.
+func (s *Server) admit(c *websocket.Conn, r *http.Request, may func(auth.Claims) bool, what string) (auth.Claims, func(), bool) {
+	if !s.track() {
+		fail(c, proto.NewError(proto.CodeShutdown, "server is shutting down"), s.cfg.WriteTimeout)
+		return auth.Claims{}, nil, false
+	}
+	refuse := func(e *proto.Error) (auth.Claims, func(), bool) {
+		s.m.rejected.Inc()
+		fail(c, e, s.cfg.WriteTimeout)
+		return auth.Claims{}, nil, false
+	}
+	ip := clientIP(r)
+	if !s.limiter.acquire(ip) {
+		defer s.conns.Done()
+		return refuse(proto.NewError(proto.CodeLimit, "too many connections from %s", ip))
+	}
+	release := func() {
+		s.limiter.release(ip)
+		s.conns.Done()
+	}
+	claims, err := s.signer.Verify(auth.FromRequest(r), s.now())
+	if err != nil {
+		defer release()
+		return refuse(proto.NewError(proto.CodeUnauthorized, "%v", err))
+	}
+	if !may(claims) {
+		defer release()
+		return refuse(proto.NewError(proto.CodeForbidden, "role %s may not %s", claims.Role, what))
+	}
+	return claims, release, true
 }
