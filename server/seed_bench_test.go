@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"sync"
 	"syscall"
@@ -230,8 +231,8 @@ func runSeedFanout(b *testing.B, cl *clip) fanResult {
 }
 
 // readSeed counts what one seed receiver gets: an init segment, then
-// fragments, one per message. It calls done.Done once it has want
-// fragments (or the connection ended) and reads on until the server
+// fragments, cut into messages anywhere. It calls done.Done once it has
+// want fragments (or the connection ended) and reads on until the server
 // closes.
 func readSeed(c *websocket.Conn, cnt *fanResult, want int64, done *sync.WaitGroup) {
 	finished := false
@@ -244,6 +245,7 @@ func readSeed(c *websocket.Conn, cnt *fanResult, want int64, done *sync.WaitGrou
 	defer finish()
 	c.SetReadDeadline(time.Now().Add(fanTimeout))
 	var buf bytes.Buffer
+	var boxes boxCounter
 	for {
 		typ, r, err := c.NextReader()
 		if err != nil {
@@ -254,25 +256,55 @@ func readSeed(c *websocket.Conn, cnt *fanResult, want int64, done *sync.WaitGrou
 		}
 		buf.Reset()
 		buf.ReadFrom(r)
-		m := buf.Bytes()
-		if len(m) < 8 {
-			cnt.badSeqs++
-			continue
-		}
-		cnt.bytes += int64(len(m))
-		switch string(m[4:8]) {
-		case "ftyp":
-			if cnt.frags != 0 {
-				cnt.badSeqs++
-			}
-		case "moof":
-			cnt.frags++
-		default:
-			cnt.badSeqs++
-		}
+		cnt.bytes += int64(buf.Len())
+		boxes.feed(buf.Bytes())
+		cnt.frags, cnt.badSeqs = boxes.moofs, boxes.bad
 		if cnt.frags == want {
 			finish()
 		}
+	}
+}
+
+// boxCounter walks the top-level boxes of an fMP4 byte stream delivered
+// in pieces, counting fragments (moof) and anything out of place.
+type boxCounter struct {
+	hdr   [8]byte
+	nh    int   // bytes of hdr filled
+	skip  int64 // bytes of the current box still to pass
+	moofs int64
+	bad   int64 // an init after media, or an unexpected box
+}
+
+func (bc *boxCounter) feed(p []byte) {
+	for len(p) > 0 {
+		if bc.skip > 0 {
+			n := min(int64(len(p)), bc.skip)
+			p, bc.skip = p[n:], bc.skip-n
+			continue
+		}
+		k := copy(bc.hdr[bc.nh:], p)
+		bc.nh, p = bc.nh+k, p[k:]
+		if bc.nh < 8 {
+			return
+		}
+		bc.nh = 0
+		size := int64(binary.BigEndian.Uint32(bc.hdr[:4]))
+		switch string(bc.hdr[4:8]) {
+		case "ftyp":
+			if bc.moofs != 0 {
+				bc.bad++
+			}
+		case "moof":
+			bc.moofs++
+		case "moov", "mdat":
+		default:
+			bc.bad++
+		}
+		if size < 8 {
+			bc.bad++
+			return
+		}
+		bc.skip = size - 8
 	}
 }
 

@@ -85,11 +85,36 @@ func (sc *seedConn) publishing(channel string) bool {
 	return sn != nil && sn.currentPub() != nil
 }
 
+// seedBatch bounds one binary message of a receiver that is behind: the
+// fragments already in the ring are sent together, so catching up (the
+// cache on connect, a fast publisher, a slow link) costs one write per
+// batch rather than one per fragment. A receiver that keeps up gets each
+// fragment on its own, as soon as it arrives.
+const seedBatch = 256 << 10
+
+// batchPool holds the buffers of receivers that are sending a batch.
+var batchPool = sync.Pool{New: func() any { b := make([]byte, 0, seedBatch); return &b }}
+
 // relay writes the cursor's items until the publisher finishes (""), the
 // peer goes ("gone"), or an error ends it (the reason to send).
 func (sc *seedConn) relay(channel, kind string, cur *hub.Cursor, wake <-chan struct{}, gone <-chan struct{}, seen bool) string {
 	poll := time.NewTicker(seedPoll)
 	defer poll.Stop()
+	var batch *[]byte // payloads not yet written, or nil
+	defer func() {
+		if batch != nil {
+			batchPool.Put(batch)
+		}
+	}()
+	flush := func() bool {
+		if batch == nil || len(*batch) == 0 {
+			return true
+		}
+		err := sc.write(websocket.BinaryMessage, *batch)
+		sc.s.m.bytesOut.Add(int64(len(*batch)))
+		*batch = (*batch)[:0]
+		return err == nil
+	}
 	needKey := true // media starts at a keyframe
 	for {
 		it, ok, err := cur.Next()
@@ -97,6 +122,13 @@ func (sc *seedConn) relay(channel, kind string, cur *hub.Cursor, wake <-chan str
 			return "Server is shutting down"
 		}
 		if !ok {
+			if !flush() {
+				return "gone"
+			}
+			if batch != nil { // caught up: hold no buffer while waiting
+				batchPool.Put(batch)
+				batch = nil
+			}
 			select {
 			case <-wake:
 			case <-gone:
@@ -125,12 +157,26 @@ func (sc *seedConn) relay(channel, kind string, cur *hub.Cursor, wake <-chan str
 			needKey = true // the cursor moved to a keyframe; be sure
 			continue
 		}
-		if err := sc.write(websocket.BinaryMessage, payload); err != nil {
-			return "gone"
-		}
-		sc.s.m.bytesOut.Add(int64(len(payload)))
-		if kind == seedProbe {
+		if kind == seedProbe { // one chunk: the init segment
+			if err := sc.write(websocket.BinaryMessage, payload); err != nil {
+				return "gone"
+			}
+			sc.s.m.bytesOut.Add(int64(len(payload)))
 			return ""
 		}
+		if batch == nil {
+			batch = batchPool.Get().(*[]byte)
+		}
+		if len(*batch)+len(payload) > seedBatch && !flush() {
+			return "gone"
+		}
+		if len(payload) >= seedBatch { // a large fragment goes as it is
+			if err := sc.write(websocket.BinaryMessage, payload); err != nil {
+				return "gone"
+			}
+			sc.s.m.bytesOut.Add(int64(len(payload)))
+			continue
+		}
+		*batch = append(*batch, payload...)
 	}
 }
