@@ -125,18 +125,24 @@ func TestPublishBinary(t *testing.T) {
 		name, url string
 		code      int
 		phrase    string
+		in        []byte // standard input; nil: the clip
 	}{
-		{"http scheme", "http://" + ps.addr + "/cam-1/key/publish", 2, "is not a ws://HOST:PORT/CHANNEL/KEY/publish URL"},
-		{"receive url", ps.ws + "/cam-1/key/receive", 2, "is not a ws://HOST:PORT/CHANNEL/KEY/publish URL"},
-		{"unreachable", "ws://" + deadAddr + "/cam-1/key/publish", 1, "connect:"},
-		{"wrong key", ps.ws + "/cam-1/" + strings.Repeat("0", 32) + "/publish", 1, "refused: Invalid streaming key"},
-		{"another channel's key", ps.ws + "/cam-2/" + ps.signer.StreamKey("cam-1") + "/publish", 1, "refused: Invalid streaming key"},
-		{"bad channel", ps.ws + "/Cam.1/" + ps.signer.StreamKey("cam-1") + "/publish", 1, "refused: Invalid channel"},
+		{"http scheme", "http://" + ps.addr + "/cam-1/key/publish", 2, "is not a ws://HOST:PORT/CHANNEL/KEY/publish URL", nil},
+		{"receive url", ps.ws + "/cam-1/key/receive", 2, "is not a ws://HOST:PORT/CHANNEL/KEY/publish URL", nil},
+		{"unreachable", "ws://" + deadAddr + "/cam-1/key/publish", 1, "connect:", nil},
+		{"wrong key", ps.ws + "/cam-1/" + strings.Repeat("0", 32) + "/publish", 1, "refused: Invalid streaming key", nil},
+		{"another channel's key", ps.ws + "/cam-2/" + ps.signer.StreamKey("cam-1") + "/publish", 1, "refused: Invalid streaming key", nil},
+		{"bad channel", ps.ws + "/Cam.1/" + ps.signer.StreamKey("cam-1") + "/publish", 1, "refused: Invalid channel", nil},
+		{"not fmp4", ps.ws + "/cam-3/" + ps.signer.StreamKey("cam-3") + "/publish", 1, "refused: ", []byte("this is not a video stream at all")},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			cmd := exec.Command(bin, "publish", c.url)
-			cmd.Stdin = bytes.NewReader(clip)
+			in := c.in
+			if in == nil {
+				in = clip
+			}
+			cmd.Stdin = bytes.NewReader(in)
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			err := cmd.Run()
@@ -147,6 +153,7 @@ func TestPublishBinary(t *testing.T) {
 				t.Fatal(err)
 			}
 			msg := stderr.String()
+			t.Logf("exit %d: %s", code, strings.TrimSpace(msg))
 			if code != c.code {
 				t.Fatalf("exit %d, want %d; stderr: %s", code, c.code, msg)
 			}
