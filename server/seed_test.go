@@ -238,6 +238,13 @@ func TestSeedLateReceiversStartAtKeyframe(t *testing.T) {
 	}
 	pubc.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""))
 	wg.Wait()
+	// The cache goes out in one message: the init segment and fragments 15-17.
+	if len(results[0].msgs) > 0 {
+		first := seedReceived{msgs: results[0].msgs[:1]}
+		if inits, frags := first.units(t); inits != 1 || len(frags) != 3 {
+			t.Errorf("first message of the cached receiver: %d inits, %d fragments, want 1 and 3", inits, len(frags))
+		}
+	}
 	for i, want := range []int{40 - 15, 40 - 20} { // from keyframe 15; from the next keyframe, 20
 		inits, frags := results[i].units(t)
 		if inits != 1 || len(frags) != want || !frags[0].Keyframe {
