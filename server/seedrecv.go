@@ -90,7 +90,7 @@ func (sc *seedConn) publishing(channel string) bool {
 // cache on connect, a fast publisher, a slow link) costs one write per
 // batch rather than one per fragment. A receiver that keeps up gets each
 // fragment on its own, as soon as it arrives.
-const seedBatch = 256 << 10
+const seedBatch = 64 << 10
 
 // batchPool holds the buffers of receivers that are sending a batch.
 var batchPool = sync.Pool{New: func() any { b := make([]byte, 0, seedBatch); return &b }}
