@@ -59,6 +59,11 @@ func (s *Server) openSession(ic *publication, hello *proto.Hello) (*proto.Welcom
 	if _, rec, ok := s.store.Last(hello.Sentinel); ok {
 		st.next = rec.Seq + 1
 	}
+	// The ring remembers what size retention may already have removed
+	// from the store: a sequence number is never handed out twice.
+	if ring := ic.stream.Stats(); ring.Segments > 0 && ring.LastSeq+1 > st.next {
+		st.next = ring.LastSeq + 1
+	}
 	if gens, err := s.store.Generations(sid, hello.Sentinel); err == nil && len(gens) > 0 {
 		if err := s.restoreInit(ic, gens[len(gens)-1]); err != nil {
 			ic.log.Error("restore init", "session", sid, "err", err)
