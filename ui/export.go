@@ -20,6 +20,7 @@ type ExportForm struct {
 	Sentinel *widget.Select
 	From, To *widget.Entry
 	File     *widget.Entry
+	Folder   *widget.Button // picks the file's folder through ChooseFolder
 	Progress *widget.ProgressBar
 	Start    *widget.Button
 	Cancel   *widget.Button
@@ -27,6 +28,9 @@ type ExportForm struct {
 
 	// OnClose is called when the form is dismissed.
 	OnClose func()
+	// ChooseFolder lets the user pick a folder, starting at dir, and calls
+	// set with it; nil hides nothing but makes the button do nothing.
+	ChooseFolder func(dir string, set func(dir string))
 
 	archive Archive
 	run     runner
@@ -53,11 +57,23 @@ func NewExportForm(archive Archive, run runner, sid string, ids []string, from, 
 	f.Start = widget.NewButton("Export", f.start)
 	f.Start.Importance = widget.HighImportance
 	f.Cancel = widget.NewButton("Close", f.close)
+	f.Folder = widget.NewButton("Folder…", f.chooseFolder)
 	form := widget.NewForm(widget.NewFormItem("Sentinel", f.Sentinel), widget.NewFormItem("From", f.From),
-		widget.NewFormItem("To", f.To), widget.NewFormItem("File", f.File))
+		widget.NewFormItem("To", f.To), widget.NewFormItem("File", container.NewBorder(nil, nil, nil, f.Folder, f.File)))
 	title := widget.NewLabelWithStyle("Export to MP4", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	f.Content = container.NewVBox(title, form, f.Progress, f.Status, container.NewHBox(f.Cancel, f.Start))
 	return f
+}
+
+// chooseFolder moves the file to a folder the user picks, keeping its name.
+func (f *ExportForm) chooseFolder() {
+	if f.ChooseFolder == nil {
+		return
+	}
+	path := strings.TrimSpace(f.File.Text)
+	f.ChooseFolder(filepath.Dir(path), func(dir string) {
+		f.File.SetText(filepath.Join(dir, filepath.Base(path)))
+	})
 }
 
 // Running reports whether an export is under way.

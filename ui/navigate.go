@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 
 	"proctor/proto"
 )
@@ -88,5 +90,16 @@ func (a *App) showExport(r *ReviewScreen) {
 	m := r.Timeline.Model()
 	f := NewExportForm(a.backend, a.async, r.session.ID, r.session.Sentinels, m.From, m.To, dir)
 	f.OnClose = func() { a.closePopup() }
+	f.ChooseFolder = func(dir string, set func(string)) {
+		d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+			if err == nil && u != nil {
+				set(u.Path())
+			}
+		}, a.win)
+		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+			d.SetLocation(l)
+		}
+		d.Show()
+	}
 	a.setPopup(showModal(a.win.Canvas(), f.Content, fyne.NewSize(520, 0)))
 }

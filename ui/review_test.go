@@ -168,3 +168,18 @@ func TestExportProgressAndCancel(t *testing.T) {
 		t.Errorf("status %q", f.Status.Text)
 	}
 }
+
+func TestExportFolder(t *testing.T) {
+	dir := t.TempDir()
+	f := NewExportForm(&fakeArchive{}, func(func(context.Context) func()) {}, "exam01", []string{"s02"}, at(10), at(20), dir)
+	other := t.TempDir()
+	var asked string
+	f.ChooseFolder = func(start string, set func(string)) {
+		asked = start
+		set(other)
+	}
+	test.Tap(f.Folder)
+	if asked != dir || f.File.Text != filepath.Join(other, "exam01-s02-20261102-090010.mp4") {
+		t.Fatalf("asked %q, file %q", asked, f.File.Text)
+	}
+}
