@@ -61,10 +61,7 @@ func cpuTime() time.Duration {
 // phase (ingest, storage, relay; the publishers and receivers run in the
 // same process and are included).
 func BenchmarkSeedFanout(b *testing.B) {
-	cl, err := splitClip(seedStream(b))
-	if err != nil {
-		b.Fatal(err)
-	}
+	cl := splitClip(b, seedStream(b))
 	results := map[string]fanResult{}
 	sides := []struct {
 		name string

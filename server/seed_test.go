@@ -3,12 +3,8 @@ package server
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"math/rand"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +12,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"proctor/internal/testmedia"
 	"proctor/proto"
 	"proctor/server/auth"
 )
@@ -24,18 +21,7 @@ import (
 // one frame per fragment, a keyframe every 5 frames (40 fragments).
 func seedStream(t testing.TB) []byte {
 	t.Helper()
-	out := filepath.Join(t.TempDir(), "seed.mp4")
-	cmd := exec.Command("ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10",
-		"-t", "4", "-c:v", "libx264", "-g", "5", "-sc_threshold", "0", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
-		"-f", "mp4", "-movflags", "frag_every_frame+empty_moov+default_base_moof", out)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("ffmpeg: %v: %s", err, b)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return testmedia.Encode(t, testmedia.Options{Size: "320x240", FPS: 10, GOP: 5, Seconds: 4, Movflags: "frag_every_frame"})
 }
 
 func (e *env) seedURL(channel, key, kind string) string {
@@ -110,21 +96,6 @@ func (r seedReceived) units(t testing.TB) (inits int, frags []proto.MediaInfo) {
 	return inits, frags
 }
 
-// ffprobeFrames decodes b with ffprobe and returns the frame count.
-func ffprobeFrames(t testing.TB, b []byte) int {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "got.mp4")
-	os.WriteFile(p, b, 0o644)
-	out, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
-		"-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", p).CombinedOutput()
-	if err != nil {
-		t.Fatalf("ffprobe: %v: %s", err, out)
-	}
-	var n int
-	fmt.Sscan(strings.TrimSpace(string(out)), &n)
-	return n
-}
-
 func TestSeedPublishReceiveProbe(t *testing.T) {
 	e := startServer(t, nil)
 	stream := seedStream(t)
@@ -163,7 +134,7 @@ func TestSeedPublishReceiveProbe(t *testing.T) {
 	if inits != 1 || len(frags) != 40 || !frags[0].Keyframe {
 		t.Fatalf("receive: %d inits, %d fragments (want 1, 40), first keyframe %v", inits, len(frags), len(frags) > 0 && frags[0].Keyframe)
 	}
-	if n := ffprobeFrames(t, bytes.Join(got.msgs, nil)); n != 40 {
+	if n := testmedia.CountFrames(t, bytes.Join(got.msgs, nil)); n != 40 {
 		t.Fatalf("receive: ffprobe decoded %d frames, want 40", n)
 	}
 	if len(probed.msgs) != 1 {
@@ -198,7 +169,7 @@ func TestSeedPublishReceiveProbe(t *testing.T) {
 	var body bytes.Buffer
 	body.ReadFrom(resp.Body)
 	resp.Body.Close()
-	if n := ffprobeFrames(t, body.Bytes()); n != 40 {
+	if n := testmedia.CountFrames(t, body.Bytes()); n != 40 {
 		t.Fatalf("media.mp4 decodes to %d frames, want 40", n)
 	}
 }
@@ -250,7 +221,7 @@ func TestSeedLateReceiversStartAtKeyframe(t *testing.T) {
 		if inits != 1 || len(frags) != want || !frags[0].Keyframe {
 			t.Errorf("receiver %d: %d inits, %d fragments (want 1, %d), first keyframe %v", i, inits, len(frags), want, len(frags) > 0 && frags[0].Keyframe)
 		}
-		if n := ffprobeFrames(t, bytes.Join(results[i].msgs, nil)); n != want {
+		if n := testmedia.CountFrames(t, bytes.Join(results[i].msgs, nil)); n != want {
 			t.Errorf("receiver %d: ffprobe decoded %d frames, want %d", i, n, want)
 		}
 	}
