@@ -39,7 +39,7 @@ func Split(t testing.TB, stream []byte) *Clip {
 				return errors.New("a second init segment")
 			}
 			info, err := proto.ParseInit(u)
-			c.Init, c.Info = u, info
+			c.Init, c.Info = u[:len(u):len(u)], info // appending copies
 			return err
 		}
 		if c.Init == nil {
@@ -50,7 +50,7 @@ func Split(t testing.TB, stream []byte) *Clip {
 			return err
 		}
 		ts := time.Duration(c.Info.Timescale)
-		c.Segments = append(c.Segments, Segment{Payload: u, Media: m, Keyframe: m.Keyframe,
+		c.Segments = append(c.Segments, Segment{Payload: u[:len(u):len(u)], Media: m, Keyframe: m.Keyframe,
 			Start:    time.Duration(m.BaseTime) * time.Second / ts,
 			Duration: time.Duration(m.Duration) * time.Second / ts, Samples: len(m.Samples)})
 		return nil
