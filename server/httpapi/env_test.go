@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"proctor/internal/testmedia"
 	"proctor/proto"
 	"proctor/server/auth"
 	"proctor/server/meta"
@@ -144,27 +145,27 @@ func (e *env) session(sid string, start time.Time, details map[string]string, se
 // sequence numbers seq0, seq0+1, ... (those listed in skip are left out,
 // as if lost) and wall-clock times from start on, following the clip's
 // tfdt. It returns the stored records and the end time.
-func (e *env) ingest(sid, sentinel string, c clip, gen, seq0 uint64, start time.Time, skip ...uint64) ([]store.Record, time.Time) {
+func (e *env) ingest(sid, sentinel string, c *testmedia.Clip, gen, seq0 uint64, start time.Time, skip ...uint64) ([]store.Record, time.Time) {
 	e.t.Helper()
-	if err := e.st.PutInit(sid, sentinel, gen, c.init); err != nil {
+	if err := e.st.PutInit(sid, sentinel, gen, c.Init); err != nil {
 		e.t.Fatal(err)
 	}
-	ts := uint64(c.info.Timescale)
+	ts := uint64(c.Info.Timescale)
 	var recs []store.Record
 	end := start
-	for i, s := range c.segs {
+	for i, s := range c.Segments {
 		seq := seq0 + uint64(i)
-		t := start.UnixMicro() + int64(s.media.BaseTime*1e6/ts)
-		d := uint32(s.media.Duration * 1e6 / ts)
+		t := start.UnixMicro() + int64(s.Media.BaseTime*1e6/ts)
+		d := uint32(s.Media.Duration * 1e6 / ts)
 		end = time.UnixMicro(t + int64(d)).UTC()
 		if contains(skip, seq) {
 			continue
 		}
 		var flags proto.Flags
-		if s.media.Keyframe {
+		if s.Media.Keyframe {
 			flags |= proto.FlagKeyframe
 		}
-		rec, err := e.st.Append(sid, sentinel, store.Record{Seq: seq, Time: t, Duration: d, Flags: flags, Generation: gen}, s.payload)
+		rec, err := e.st.Append(sid, sentinel, store.Record{Seq: seq, Time: t, Duration: d, Flags: flags, Generation: gen}, s.Payload)
 		if err != nil {
 			e.t.Fatal(err)
 		}
@@ -206,7 +207,7 @@ func (e *env) errorCode(b []byte) string {
 //   - sessions old1 and old2, closed, without media.
 type fixture struct {
 	gen1, gen2, gappy []store.Record
-	a, b              clip
+	a, b              *testmedia.Clip
 }
 
 func (e *env) fixture() fixture {

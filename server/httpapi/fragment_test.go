@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"proctor/internal/testmedia"
 	"proctor/proto"
 )
 
@@ -15,14 +16,14 @@ func TestFragmentWriterRenumbers(t *testing.T) {
 	c := makeClip(t, "320x240", 3)
 	var out bytes.Buffer
 	f := newFragmentWriter(&out)
-	if err := f.write(c.init); err != nil {
+	if err := f.write(c.Init); err != nil {
 		t.Fatal(err)
 	}
 	// Every input fragment says mfhd 1, as when a Sentinel's muxer
 	// restarts for each segment or a resumed stream starts counting again.
-	want := len(c.init)
-	for _, s := range c.segs {
-		p := bytes.Clone(s.payload)
+	want := len(c.Init)
+	for _, s := range c.Segments {
+		p := bytes.Clone(s.Payload)
 		binary.BigEndian.PutUint32(p[20:], 1)
 		if err := f.copySegment(bytes.NewReader(p), int64(len(p))); err != nil {
 			t.Fatal(err)
@@ -33,8 +34,8 @@ func TestFragmentWriterRenumbers(t *testing.T) {
 		t.Fatalf("wrote %d bytes (counted %d), want %d", out.Len(), f.written, want)
 	}
 	seqs := mfhdSequences(t, out.Bytes())
-	if len(seqs) != len(c.segs) {
-		t.Fatalf("%d moofs, want %d", len(seqs), len(c.segs))
+	if len(seqs) != len(c.Segments) {
+		t.Fatalf("%d moofs, want %d", len(seqs), len(c.Segments))
 	}
 	for i, s := range seqs {
 		if s != uint32(i+1) {
@@ -42,7 +43,7 @@ func TestFragmentWriterRenumbers(t *testing.T) {
 		}
 	}
 	// Apart from the mfhd numbers the bytes are unchanged.
-	if _, err := proto.ParseMedia(out.Bytes()[len(c.init):], &c.info, nil); err != nil {
+	if _, err := proto.ParseMedia(out.Bytes()[len(c.Init):], &c.Info, nil); err != nil {
 		t.Fatalf("output fragments do not parse: %v", err)
 	}
 	path := filepath.Join(t.TempDir(), "joined.mp4")
@@ -50,17 +51,17 @@ func TestFragmentWriterRenumbers(t *testing.T) {
 		t.Fatal(err)
 	}
 	frames := 0
-	for _, s := range c.segs {
-		frames += len(s.media.Samples)
+	for _, s := range c.Segments {
+		frames += len(s.Media.Samples)
 	}
-	if got := ffprobeFrames(t, path); got != frames {
+	if got := testmedia.CountFramesIn(t, path); got != frames {
 		t.Fatalf("ffprobe read %d frames, want %d", got, frames)
 	}
 }
 
 func TestFragmentWriterRejects(t *testing.T) {
 	c := makeClip(t, "320x240", 3)
-	seg := c.segs[0].payload
+	seg := c.Segments[0].Payload
 	moofLen := int(binary.BigEndian.Uint32(seg))
 	noMfhd := bytes.Clone(seg)
 	copy(noMfhd[12:16], "xxxx") // the first child of moof is mfhd

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"proctor/internal/testmedia"
 	"proctor/proto"
 	"proctor/server/auth"
 )
@@ -58,11 +59,11 @@ func TestMedia(t *testing.T) {
 			if tc.gen == "2" {
 				c = f.b
 			}
-			want, frames := c.init, 0
+			want, frames := c.Init, 0
 			for _, seq := range tc.segs {
-				s := c.segs[seq%12]
-				want = append(want, s.payload...)
-				frames += len(s.media.Samples)
+				s := c.Segments[seq%12]
+				want = append(want, s.Payload...)
+				frames += len(s.Media.Samples)
 			}
 			h := resp.Header
 			if h.Get("Content-Type") != "video/mp4" || h.Get("Content-Length") != strconv.Itoa(len(want)) ||
@@ -75,22 +76,22 @@ func TestMedia(t *testing.T) {
 			}
 			// The same bytes as init + stored segments except the mfhd
 			// numbers, which count 1, 2, 3...
-			for i, s := range mfhdSequences(t, b[len(c.init):]) {
+			for i, s := range mfhdSequences(t, b[len(c.Init):]) {
 				if s != uint32(i+1) {
 					t.Fatalf("moof %d numbered %d", i, s)
 				}
 			}
-			if !bytes.Equal(b[:len(c.init)], c.init) {
+			if !bytes.Equal(b[:len(c.Init)], c.Init) {
 				t.Fatal("file does not start with the init segment")
 			}
-			if _, err := proto.ParseMedia(b[len(c.init):], &c.info, nil); err != nil {
+			if _, err := proto.ParseMedia(b[len(c.Init):], &c.Info, nil); err != nil {
 				t.Fatal(err)
 			}
 			path := filepath.Join(dir, fmt.Sprintf("case%d.mp4", i))
 			if err := os.WriteFile(path, b, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			if got := ffprobeFrames(t, path); got != frames {
+			if got := testmedia.CountFramesIn(t, path); got != frames {
 				t.Fatalf("ffprobe decoded %d frames, want %d", got, frames)
 			}
 		})
@@ -105,10 +106,10 @@ func TestMediaOverHTTP(t *testing.T) {
 	path := "/v1/sessions/exam1/sentinels/cam/media.mp4?from=" + at(time.Second) + "&to=" + at(4*time.Second)
 	url := e.srv.URL + path + "&access_token=" + e.token(auth.RoleProctor, "pat")
 	frames := 0
-	for _, s := range f.a.segs[2:9] {
-		frames += len(s.media.Samples)
+	for _, s := range f.a.Segments[2:9] {
+		frames += len(s.Media.Samples)
 	}
-	if got := ffprobeFrames(t, url); got != frames {
+	if got := testmedia.CountFramesIn(t, url); got != frames {
 		t.Fatalf("ffprobe over HTTP decoded %d frames, want %d", got, frames)
 	}
 	get, b := e.do("GET", path, e.token(auth.RoleProctor, "pat"), nil)
@@ -158,7 +159,7 @@ func TestMediaCorruptSegment(t *testing.T) {
 	if err == nil {
 		t.Fatalf("read %d of %d bytes without an error", len(b), resp.ContentLength)
 	}
-	if want := int64(len(f.a.init)) + f.gen1[0].Size + f.gen1[1].Size + f.gen1[2].Size; int64(len(b)) != want {
+	if want := int64(len(f.a.Init)) + f.gen1[0].Size + f.gen1[1].Size + f.gen1[2].Size; int64(len(b)) != want {
 		t.Fatalf("got %d bytes before the damaged segment, want %d", len(b), want)
 	}
 }

@@ -16,9 +16,9 @@ func TestRawSegment(t *testing.T) {
 	f := e.fixture()
 	tok := e.token(auth.RoleReviewer, "rita")
 	for _, seq := range []int{0, 3, 15} {
-		payload := f.a.segs[seq%12].payload
+		payload := f.a.Segments[seq%12].Payload
 		if seq >= 12 {
-			payload = f.b.segs[seq-12].payload
+			payload = f.b.Segments[seq-12].Payload
 		}
 		path := fmt.Sprintf("/v1/sessions/exam1/sentinels/cam/segments/%d", seq)
 		resp, b := e.do("GET", path, tok, nil)
@@ -78,9 +78,9 @@ func TestInitSegment(t *testing.T) {
 		gen   string
 		cache string
 	}{
-		{"", f.b.init, "2", cacheRevalidate},
-		{"?generation=1", f.a.init, "1", cacheImmutable},
-		{"?generation=2", f.b.init, "2", cacheImmutable},
+		{"", f.b.Init, "2", cacheRevalidate},
+		{"?generation=1", f.a.Init, "1", cacheImmutable},
+		{"?generation=2", f.b.Init, "2", cacheImmutable},
 	}
 	etags := map[string]bool{}
 	for _, tc := range tests {
