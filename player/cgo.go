@@ -14,6 +14,8 @@ package player
 #include <libavcodec/avcodec.h>
 #include <libavutil/frame.h>
 #include <libswscale/swscale.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/mem.h>
 
 // pl_send copies a sample into a new padded packet (av_new_packet zeroes
 // AV_INPUT_BUFFER_PADDING_SIZE bytes past the end) and sends it.
@@ -42,20 +44,51 @@ static int pl_codec_ok(AVCodecContext *c, int extradata_size) {
 	return c != NULL && c->codec_id == AV_CODEC_ID_H264 && c->extradata_size == extradata_size;
 }
 
-// pl_scale converts src to RGBA at dw x dh into dst (stride bytes a row),
-// reusing *ctx while the parameters stay the same.
-static int pl_scale(struct SwsContext **ctx, AVFrame *src, uint8_t *dst, int stride, int dw, int dh, int flags) {
-	*ctx = sws_getCachedContext(*ctx, src->width, src->height, src->format, dw, dh, AV_PIX_FMT_RGBA, flags, NULL, NULL, NULL);
-	if (*ctx == NULL) return -1;
-	uint8_t *planes[4] = {dst, NULL, NULL, NULL};
-	int strides[4] = {stride, 0, 0, 0};
-	int h = sws_scale(*ctx, (const uint8_t * const *)src->data, src->linesize, 0, src->height, planes, strides);
-	return h == dh ? 0 : -1;
+// pl_scaler holds the swscale state of one decoder.
+typedef struct {
+	struct SwsContext *direct; // src -> RGBA at the output size, in one pass
+	struct SwsContext *resize; // src -> 4:2:0 at the output size
+	struct SwsContext *rgba;   // 4:2:0 at the output size -> RGBA, unscaled
+	uint8_t *tmp[4];           // the 4:2:0 picture between the two
+	int tmp_stride[4];
+	int tw, th, tfmt;
+} pl_scaler;
+
+static void pl_scaler_free(pl_scaler *s) {
+	sws_freeContext(s->direct);
+	sws_freeContext(s->resize);
+	sws_freeContext(s->rgba);
+	av_freep(&s->tmp[0]);
+	memset(s, 0, sizeof(*s));
 }
 
-static void pl_sws_free(struct SwsContext **ctx) {
-	sws_freeContext(*ctx);
-	*ctx = NULL;
+// pl_scale converts src to RGBA at dw x dh into dst (stride bytes a row),
+// reusing the contexts while the parameters stay the same. When the size
+// changes and src is 8-bit 4:2:0, it resizes in 4:2:0 first (SIMD
+// horizontal and vertical filters) and then converts at the output size
+// with swscale's unscaled YUV->RGB converter (SIMD): in FFmpeg 5.1 the
+// one-pass path writes RGBA through C code per pixel, several times
+// slower. two < 0 forces the one-pass path (for the benchmark).
+static int pl_scale(pl_scaler *s, AVFrame *src, uint8_t *dst, int stride, int dw, int dh, int flags, int two) {
+	uint8_t *planes[4] = {dst, NULL, NULL, NULL};
+	int strides[4] = {stride, 0, 0, 0};
+	int fmt = src->format;
+	int resize = src->width != dw || src->height != dh;
+	if (two >= 0 && resize && (fmt == AV_PIX_FMT_YUV420P || fmt == AV_PIX_FMT_YUVJ420P)) {
+		if (s->tmp[0] == NULL || s->tw != dw || s->th != dh || s->tfmt != fmt) {
+			av_freep(&s->tmp[0]);
+			if (av_image_alloc(s->tmp, s->tmp_stride, dw, dh, fmt, 64) < 0) return -1;
+			s->tw = dw; s->th = dh; s->tfmt = fmt;
+		}
+		s->resize = sws_getCachedContext(s->resize, src->width, src->height, fmt, dw, dh, fmt, flags, NULL, NULL, NULL);
+		s->rgba = sws_getCachedContext(s->rgba, dw, dh, fmt, dw, dh, AV_PIX_FMT_RGBA, flags, NULL, NULL, NULL);
+		if (s->resize == NULL || s->rgba == NULL) return -1;
+		if (sws_scale(s->resize, (const uint8_t * const *)src->data, src->linesize, 0, src->height, s->tmp, s->tmp_stride) != dh) return -1;
+		return sws_scale(s->rgba, (const uint8_t * const *)s->tmp, s->tmp_stride, 0, dh, planes, strides) == dh ? 0 : -1;
+	}
+	s->direct = sws_getCachedContext(s->direct, src->width, src->height, fmt, dw, dh, AV_PIX_FMT_RGBA, flags, NULL, NULL, NULL);
+	if (s->direct == NULL) return -1;
+	return sws_scale(s->direct, (const uint8_t * const *)src->data, src->linesize, 0, src->height, planes, strides) == dh ? 0 : -1;
 }
 */
 import "C"
@@ -77,14 +110,35 @@ var (
 // both the same-size conversion and downscaling to a tile.
 const scaleFlag = C.SWS_FAST_BILINEAR
 
+// swscale algorithms, for benchmarks that compare them.
+const (
+	swsFastBilinear = int(C.SWS_FAST_BILINEAR)
+	swsBilinear     = int(C.SWS_BILINEAR)
+	swsBicubic      = int(C.SWS_BICUBIC)
+)
+
+// setScaler picks the swscale algorithm and whether to scale to RGBA in
+// one pass; only benchmarks change the defaults.
+func (h *hot) setScaler(flags int, onePass bool) {
+	C.pl_scaler_free(&h.sws)
+	h.flags, h.onePass = C.int(flags), 0
+	if onePass {
+		h.onePass = -1
+	}
+}
+
 // hot holds the C objects of the fast path.
 type hot struct {
 	cc  *C.AVCodecContext // borrowed from the go-astiav CodecContext; nil: use go-astiav
 	pkt *C.AVPacket
-	sws *C.struct_SwsContext
+	sws C.pl_scaler
+	// onePass < 0 scales straight to RGBA in one swscale pass (the
+	// benchmark compares it with the default two-pass resize).
+	onePass int
+	flags   C.int // swscale algorithm, scaleFlag unless a benchmark compares
 }
 
-func newHot() *hot { return &hot{pkt: C.av_packet_alloc()} }
+func newHot() *hot { return &hot{pkt: C.av_packet_alloc(), flags: scaleFlag} }
 
 // bind borrows the AVCodecContext behind a go-astiav CodecContext. Its
 // first field is the C pointer in v0.16.0; the pointer is checked against
@@ -121,11 +175,11 @@ func (h *hot) receive(f *astiav.Frame) int {
 
 func (h *hot) scale(src *astiav.Frame, img *image.RGBA) bool {
 	return C.pl_scale(&h.sws, (*C.AVFrame)(src.UnsafePointer()), (*C.uint8_t)(unsafe.Pointer(&img.Pix[0])),
-		C.int(img.Stride), C.int(img.Rect.Dx()), C.int(img.Rect.Dy()), scaleFlag) == 0
+		C.int(img.Stride), C.int(img.Rect.Dx()), C.int(img.Rect.Dy()), h.flags, C.int(h.onePass)) == 0
 }
 
 func (h *hot) free() {
-	C.pl_sws_free(&h.sws)
+	C.pl_scaler_free(&h.sws)
 	C.av_packet_free(&h.pkt)
 	h.cc = nil
 }
