@@ -131,6 +131,9 @@ func (e *engine) resolve() bool {
 		}
 		return false
 	}
+	if e.seeking {
+		e.ring.setSize(e.back + 1)
+	}
 	e.cur, e.resolved = s.seq, true
 	return true
 }
@@ -152,6 +155,13 @@ func (e *engine) step() bool {
 		return true
 	}
 	data := seg.data
+	if data == nil && p.cache != nil {
+		p.cache.get(seg.seq) // fetched while the init segment is, if needed
+	}
+	if err := e.ensureGeneration(seg); err != nil {
+		e.skip(seg.seq, err)
+		return true
+	}
 	if data == nil {
 		var done bool
 		data, done = e.fetch(seg)

@@ -17,8 +17,25 @@ type heldRing struct {
 	frames [maxStepBack]*astiav.Frame // allocated on first use
 	times  [maxStepBack]time.Time
 	seqs   [maxStepBack]uint64
+	size   int // slots in use: the pictures the seek needs (0: all)
 	head   int // next slot
 	n      int // pictures held
+}
+
+// setSize empties the ring and keeps only the newest k pictures from now
+// on. A seek holds just what it may show: holding more keeps more of the
+// decoder's picture buffers busy, so each new picture is written to
+// memory that has left the CPU cache.
+func (r *heldRing) setSize(k int) {
+	r.reset()
+	r.size = max(1, min(k, maxStepBack))
+}
+
+func (r *heldRing) slots() int {
+	if r.size == 0 {
+		return maxStepBack
+	}
+	return r.size
 }
 
 func (r *heldRing) push(src *astiav.Frame, t time.Time, seq uint64) error {
@@ -32,14 +49,14 @@ func (r *heldRing) push(src *astiav.Frame, t time.Time, seq uint64) error {
 		return err
 	}
 	r.times[r.head], r.seqs[r.head] = t, seq
-	r.head = (r.head + 1) % maxStepBack
-	r.n = min(r.n+1, maxStepBack)
+	r.head = (r.head + 1) % r.slots()
+	r.n = min(r.n+1, r.slots())
 	return nil
 }
 
 // index returns the slot of the k-th newest picture (0: the newest).
 func (r *heldRing) index(k int) int {
-	return (r.head - 1 - k + 2*maxStepBack) % maxStepBack
+	return (r.head - 1 - k + 2*r.slots()) % r.slots()
 }
 
 func (r *heldRing) reset() {

@@ -68,14 +68,17 @@ type clip struct {
 	keys []bool
 }
 
-// encode runs ffmpeg with a lavfi source and splits the output.
-func encode(tb testing.TB, src string, gop int, movflags string) *clip {
+// encode runs ffmpeg with a lavfi source and splits the output; extra
+// goes to the encoder (a bitrate, say).
+func encode(tb testing.TB, src string, gop int, movflags string, extra ...string) *clip {
 	tb.Helper()
 	out := filepath.Join(tb.TempDir(), "clip.mp4")
-	cmd := exec.Command("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", src, "-pix_fmt", "yuv420p",
+	args := []string{"-v", "error", "-y", "-f", "lavfi", "-i", src, "-pix_fmt", "yuv420p",
 		"-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", fmt.Sprint(gop),
-		"-keyint_min", fmt.Sprint(gop), "-sc_threshold", "0", "-threads", "1",
-		"-f", "mp4", "-movflags", movflags+"+empty_moov+default_base_moof", out)
+		"-keyint_min", fmt.Sprint(gop), "-sc_threshold", "0", "-threads", "1"}
+	args = append(args, extra...)
+	args = append(args, "-f", "mp4", "-movflags", movflags+"+empty_moov+default_base_moof", out)
+	cmd := exec.Command("ffmpeg", args...)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		tb.Fatalf("ffmpeg: %v\n%s", err, b)
 	}

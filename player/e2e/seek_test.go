@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -47,15 +48,35 @@ func TestSeekOverHTTP(t *testing.T) {
 
 // BenchmarkSeekOverHTTP measures seek-to-frame latency (Seek until Take
 // returns the frame at or before the target) over loopback HTTP for a
-// 720p 30 fps stream with a 2 s GOP stored on a real server. Each op is
-// one seek to a random time. "cold" uses a fresh player per seek (segment
-// list, init and segment fetched); "warm" seeks one player around a
-// session it has cached (decoding from the keyframe dominates).
+// 720p stream with a 2 s GOP stored on a real server, at the reference
+// Sentinel's default 5 fps (10 pictures a GOP, its default bitrate of
+// 0.2 bit per pixel per frame) and at 30 fps (60 pictures a GOP, x264's
+// default quality). Each op is one seek to a random time. "cold" uses a
+// fresh player per seek (the segment is fetched); "warm" seeks one player
+// around a session it has cached (decoding from the keyframe dominates).
 func BenchmarkSeekOverHTTP(b *testing.B) {
 	e := startServer(b)
-	c := encode(b, "testsrc2=s=1280x720:r=30:d=20", 60, "frag_keyframe")
-	e.publish(b, "cam-720", "exam-720", c, base)
-	arch := e.archive("cam-720", "exam-720")
+	for _, fps := range []int{5, 30} {
+		id, sid := fmt.Sprintf("cam-720-%d", fps), fmt.Sprintf("exam-720-%d", fps)
+		var extra []string
+		if fps == 5 {
+			// sentinel.Config's default Bitrate, maxrate and bufsize.
+			rate := fmt.Sprint(1280 * 720 * fps / 5)
+			extra = []string{"-b:v", rate, "-maxrate", fmt.Sprint(1280 * 720 * fps * 3 / 10),
+				"-bufsize", fmt.Sprint(1280 * 720 * fps * 2 / 5)}
+		}
+		c := encode(b, fmt.Sprintf("testsrc2=s=1280x720:r=%d:d=20", fps), 2*fps, "frag_keyframe", extra...)
+		e.publish(b, id, sid, c, base)
+		frame := time.Second / time.Duration(fps)
+		b.Run(fmt.Sprintf("%dfps", fps), func(b *testing.B) {
+			benchSeeks(b, e.archive(id, sid), frame)
+		})
+	}
+}
+
+// benchSeeks runs the cold and warm seek benchmarks on one stored stream
+// of 20 s whose frames last frame.
+func benchSeeks(b *testing.B, arch player.Archive, frame time.Duration) {
 	opts := player.Options{Paused: true, Size: player.Size{Width: 640, Height: 360}}
 	for _, cold := range []bool{true, false} {
 		name := "warm"
@@ -90,7 +111,7 @@ func BenchmarkSeekOverHTTP(b *testing.B) {
 				f := waitFrame(b, p)
 				lat = append(lat, time.Since(start))
 				decoded += p.Stats().Decoded - d0
-				if f.Time.After(at) || at.Sub(f.Time) > 34*time.Millisecond {
+				if f.Time.After(at) || at.Sub(f.Time) > frame+frame/10 {
 					b.Fatalf("seek to %v shows %v", at.Sub(base), f.Time.Sub(base))
 				}
 				if cold {
