@@ -10,6 +10,7 @@ DEB_PACKAGES := pkg-config libavcodec-dev libavformat-dev libavutil-dev libswsca
 	libxkbcommon-dev wayland-protocols redis-server xvfb imagemagick ffmpeg fonts-dejavu-core \
 	xauth dbus-x11
 
+SHELL := /bin/bash
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FUZZTIME ?= 5s
 
@@ -53,7 +54,8 @@ fuzz:
 
 ## bench: the benchmarks, printed as a table
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 30m ./... | tee $(BIN)/bench.txt
+	mkdir -p $(BIN)
+	set -o pipefail; $(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 30m ./... | tee $(BIN)/bench.txt
 
 ## run: the demo: embedded server, 9 test Sentinels and the desktop app
 run: deps build
