@@ -10,8 +10,9 @@ import (
 	"proctor/proto"
 )
 
-// decodeSegment demuxes one media segment and decodes its samples.
-func (e *engine) decodeSegment(seg segment, data []byte) {
+// decodeSegment demuxes one media segment and decodes its samples from
+// sample from on (0 but when resuming).
+func (e *engine) decodeSegment(seg segment, data []byte, from int) {
 	p := e.p
 	if err := e.ensureGeneration(seg); err != nil {
 		e.skip(seg.seq, err)
@@ -23,14 +24,18 @@ func (e *engine) decodeSegment(seg segment, data []byte) {
 		return
 	}
 	e.samples = mi.Samples
-	if seg.disc {
+	if seg.disc && from == 0 {
 		e.needKey = true
 	}
 	s0 := mi.Samples[0]
 	e.segStart, e.pts0, e.seq = seg.start, s0.DTS+int64(s0.CTO), seg.seq
 	preview := e.cmd.kind == cmdPreview
-	for _, s := range mi.Samples {
+	for i, s := range mi.Samples {
+		if i < from {
+			continue
+		}
 		if p.epochA.Load() != e.epoch || p.ctx.Err() != nil {
+			e.stopAt(seg, data, i)
 			return
 		}
 		keyOnly := p.keyA.Load() || preview

@@ -40,6 +40,10 @@ type engine struct {
 	back    int
 	ring    heldRing
 
+	// resume is where decoding stopped inside a segment when the command
+	// changed; a seek forward within reach continues from there.
+	resume resumePoint
+
 	// Timestamp anchor of the segment being decoded.
 	segStart time.Time
 	pts0     int64
@@ -75,6 +79,10 @@ func (e *engine) sync() {
 	e.p.mu.Lock()
 	e.epoch, e.cmd = e.p.epoch, e.p.cmd
 	e.p.mu.Unlock()
+	if e.continueSeek() {
+		return
+	}
+	e.resume = resumePoint{}
 	e.dec.reset()
 	e.needKey, e.seeking, e.idle, e.resolved = true, false, false, false
 	e.ring.reset()
@@ -146,6 +154,11 @@ func (e *engine) step() bool {
 	if e.idle {
 		return false
 	}
+	if r := e.resume; r.data != nil {
+		e.resume = resumePoint{}
+		e.decodeSegment(r.seg, r.data, r.next)
+		return true
+	}
 	p := e.p
 	seg, ok := p.tl.find(e.cur)
 	if !ok {
@@ -172,7 +185,7 @@ func (e *engine) step() bool {
 		p.countSegment(len(data))
 	}
 	e.prefetch(seg.seq)
-	e.decodeSegment(seg, data)
+	e.decodeSegment(seg, data, 0)
 	return true
 }
 

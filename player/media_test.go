@@ -46,19 +46,26 @@ var (
 // Segment sequence numbers start at seq0. Clips are cached per process.
 func makeClip(tb testing.TB, w, h, fps, gop, first, frames int, seq0 uint64) *clip {
 	tb.Helper()
-	return encodeClip(tb, w, h, fps, gop, first, frames, seq0, "frag_keyframe")
+	return encodeClip(tb, w, h, fps, gop, first, frames, seq0, "frag_keyframe", "bframes=2:b-adapt=0")
+}
+
+// makeSentinelClip is makeClip without B-frames, as the reference
+// Sentinel encodes: one segment per GOP, pictures in presentation order.
+func makeSentinelClip(tb testing.TB, w, h, fps, gop, frames int) *clip {
+	tb.Helper()
+	return encodeClip(tb, w, h, fps, gop, 0, frames, 0, "frag_keyframe", "bframes=0")
 }
 
 // makeLowLatencyClip is makeClip with one frame per segment, as a
 // low-latency Sentinel sends, and no B-frames.
 func makeLowLatencyClip(tb testing.TB, w, h, fps, gop, frames int) *clip {
 	tb.Helper()
-	return encodeClip(tb, w, h, fps, gop, 0, frames, 0, "frag_every_frame")
+	return encodeClip(tb, w, h, fps, gop, 0, frames, 0, "frag_every_frame", "bframes=0")
 }
 
-func encodeClip(tb testing.TB, w, h, fps, gop, first, frames int, seq0 uint64, frag string) *clip {
+func encodeClip(tb testing.TB, w, h, fps, gop, first, frames int, seq0 uint64, frag, x264 string) *clip {
 	tb.Helper()
-	key := fmt.Sprint(w, h, fps, gop, first, frames, seq0, frag)
+	key := fmt.Sprint(w, h, fps, gop, first, frames, seq0, frag, x264)
 	clipMu.Lock()
 	defer clipMu.Unlock()
 	if c, ok := clipCache[key]; ok {
@@ -70,7 +77,7 @@ func encodeClip(tb testing.TB, w, h, fps, gop, first, frames int, seq0 uint64, f
 		"geq=lum='if(lt(Y,H/4),if(mod(floor((N+%d)/pow(2,floor(X*10/W))),2),235,16),128)',format=yuv420p",
 		w, h, fps, float64(frames)/float64(fps), first)
 	cmd := exec.Command("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", src,
-		"-c:v", "libx264", "-preset", "veryfast", "-x264-params", bframes(frag),
+		"-c:v", "libx264", "-preset", "veryfast", "-x264-params", x264,
 		"-g", fmt.Sprint(gop), "-keyint_min", fmt.Sprint(gop), "-sc_threshold", "0", "-threads", "1",
 		"-f", "mp4", "-movflags", frag+"+empty_moov+default_base_moof", out)
 	if b, err := cmd.CombinedOutput(); err != nil {
@@ -83,13 +90,6 @@ func encodeClip(tb testing.TB, w, h, fps, gop, first, frames int, seq0 uint64, f
 	c := splitClip(tb, b, fps, gop, first, frames, seq0)
 	clipCache[key] = c
 	return c
-}
-
-func bframes(frag string) string {
-	if frag == "frag_every_frame" {
-		return "bframes=0"
-	}
-	return "bframes=2:b-adapt=0"
 }
 
 // splitClip cuts an ffmpeg fragmented MP4 into its init segment and one
