@@ -10,7 +10,9 @@ import (
 // BenchmarkScale measures swscale alone: one decoded picture converted to
 // RGBA at the output size again and again, by algorithm and by path
 // ("one-pass": straight to RGBA at the output size; "two-pass": resize
-// in 4:2:0, then the unscaled YUV->RGBA converter). One op is one picture.
+// in 4:2:0, then the unscaled YUV->RGBA converter; "halve", the default:
+// 2x2 box halving while the picture is at least twice the output size,
+// then two-pass). One op is one picture.
 func BenchmarkScale(b *testing.B) {
 	for _, tc := range []struct {
 		w, h, outW, outH int
@@ -49,17 +51,16 @@ func BenchmarkScale(b *testing.B) {
 			name  string
 			flags int
 		}{{"fast-bilinear", swsFastBilinear}, {"bilinear", swsBilinear}, {"bicubic", swsBicubic}} {
-			for _, one := range []bool{true, false} {
-				path := "two-pass"
-				if one {
-					path = "one-pass"
+			for _, path := range []struct {
+				name string
+				id   int
+			}{{"one-pass", pathOnePass}, {"two-pass", pathTwoPass}, {"halve", pathHalve}} {
+				if tc.w == tc.outW && tc.h == tc.outH && (alg.flags != swsFastBilinear || path.id != pathHalve) {
+					continue // a conversion at the same size: one path
 				}
-				if one && tc.w == tc.outW && tc.h == tc.outH && alg.flags != swsFastBilinear {
-					continue
-				}
-				name := fmt.Sprintf("%dp-to-%dx%d/%s/%s", tc.h, tc.outW, tc.outH, alg.name, path)
+				name := fmt.Sprintf("%dp-to-%dx%d/%s/%s", tc.h, tc.outW, tc.outH, alg.name, path.name)
 				b.Run(name, func(b *testing.B) {
-					dec.fast.setScaler(alg.flags, one)
+					dec.fast.setScaler(alg.flags, path.id)
 					b.ReportAllocs()
 					for b.Loop() {
 						if err := dec.scale(dec.out, img); err != nil {

@@ -16,7 +16,7 @@ import (
 
 // benchClip encodes testsrc2 (moving content, unlike the frame-number
 // pattern) as fMP4 and returns the file and the clip cut into segments.
-func benchClip(b *testing.B, w, h, fps, gop, frames int) (string, *clip) {
+func benchClip(b testing.TB, w, h, fps, gop, frames int) (string, *clip) {
 	b.Helper()
 	dir := b.TempDir()
 	out := filepath.Join(dir, "bench.mp4")

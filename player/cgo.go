@@ -47,11 +47,14 @@ static int pl_codec_ok(AVCodecContext *c, int extradata_size) {
 // pl_scaler holds the swscale state of one decoder.
 typedef struct {
 	struct SwsContext *direct; // src -> RGBA at the output size, in one pass
-	struct SwsContext *resize; // src -> 4:2:0 at the output size
+	struct SwsContext *resize; // 4:2:0 -> 4:2:0 at the output size
 	struct SwsContext *rgba;   // 4:2:0 at the output size -> RGBA, unscaled
-	uint8_t *tmp[4];           // the 4:2:0 picture between the two
+	uint8_t *tmp[4];           // the 4:2:0 picture at the output size
 	int tmp_stride[4];
 	int tw, th, tfmt;
+	uint8_t *half[2][4];       // pictures halved in both directions
+	int half_stride[2][4];
+	int hw[2], hh[2];
 } pl_scaler;
 
 static void pl_scaler_free(pl_scaler *s) {
@@ -59,32 +62,77 @@ static void pl_scaler_free(pl_scaler *s) {
 	sws_freeContext(s->resize);
 	sws_freeContext(s->rgba);
 	av_freep(&s->tmp[0]);
+	av_freep(&s->half[0][0]);
+	av_freep(&s->half[1][0]);
 	memset(s, 0, sizeof(*s));
 }
 
+// pl_halve averages the 2x2 blocks of an 8-bit plane of w x h (both even).
+__attribute__((optimize("O3")))
+static void pl_halve(const uint8_t *restrict src, int ss, uint8_t *restrict dst, int ds, int w, int h) {
+	for (int y = 0; y < h / 2; y++) {
+		const uint8_t *restrict a = src + 2 * y * ss;
+		const uint8_t *restrict b = a + ss;
+		uint8_t *restrict o = dst + y * ds;
+		for (int x = 0; x < w / 2; x++)
+			o[x] = (a[2 * x] + a[2 * x + 1] + b[2 * x] + b[2 * x + 1] + 2) >> 2;
+	}
+}
+
 // pl_scale converts src to RGBA at dw x dh into dst (stride bytes a row),
-// reusing the contexts while the parameters stay the same. When the size
-// changes and src is 8-bit 4:2:0, it resizes in 4:2:0 first (SIMD
-// horizontal and vertical filters) and then converts at the output size
-// with swscale's unscaled YUV->RGB converter (SIMD): in FFmpeg 5.1 the
-// one-pass path writes RGBA through C code per pixel, several times
-// slower. two < 0 forces the one-pass path (for the benchmark).
+// reusing the contexts and buffers while the parameters stay the same.
+// In FFmpeg 5.1 swscale's one-pass path to RGBA at another size writes
+// RGBA through C code per pixel and runs its horizontal filter on every
+// source line. For 8-bit 4:2:0 sources it is cheaper to halve the picture
+// with a 2x2 box filter while it is at least twice the output size (a
+// proper low-pass for those steps, too), resize the rest in 4:2:0 (SIMD
+// filters), and convert at the output size with swscale's unscaled
+// YUV->RGB converter (SIMD). two < 0 forces the one-pass path, two > 0
+// skips the halving.
 static int pl_scale(pl_scaler *s, AVFrame *src, uint8_t *dst, int stride, int dw, int dh, int flags, int two) {
 	uint8_t *planes[4] = {dst, NULL, NULL, NULL};
 	int strides[4] = {stride, 0, 0, 0};
 	int fmt = src->format;
 	int resize = src->width != dw || src->height != dh;
-	if (two >= 0 && resize && (fmt == AV_PIX_FMT_YUV420P || fmt == AV_PIX_FMT_YUVJ420P)) {
-		if (s->tmp[0] == NULL || s->tw != dw || s->th != dh || s->tfmt != fmt) {
-			av_freep(&s->tmp[0]);
-			if (av_image_alloc(s->tmp, s->tmp_stride, dw, dh, fmt, 64) < 0) return -1;
-			s->tw = dw; s->th = dh; s->tfmt = fmt;
+	// Odd output sizes go the one-pass way: a 4:2:0 picture of odd size
+	// loses its last chroma column or row to rounding on the way.
+	int even = dw % 2 == 0 && dh % 2 == 0;
+	if (two >= 0 && resize && even && (fmt == AV_PIX_FMT_YUV420P || fmt == AV_PIX_FMT_YUVJ420P)) {
+		const uint8_t *sp[4] = {src->data[0], src->data[1], src->data[2], NULL};
+		int ss[4] = {src->linesize[0], src->linesize[1], src->linesize[2], 0};
+		int sw = src->width, sh = src->height;
+		for (int k = 0; two == 0 && sw >= 2 * dw && sh >= 2 * dh && sw % 4 == 0 && sh % 4 == 0; k ^= 1) {
+			if (s->half[k][0] == NULL || s->hw[k] != sw / 2 || s->hh[k] != sh / 2) {
+				av_freep(&s->half[k][0]);
+				if (av_image_alloc(s->half[k], s->half_stride[k], sw / 2, sh / 2, fmt, 64) < 0) return -1;
+				s->hw[k] = sw / 2; s->hh[k] = sh / 2;
+			}
+			pl_halve(sp[0], ss[0], s->half[k][0], s->half_stride[k][0], sw, sh);
+			pl_halve(sp[1], ss[1], s->half[k][1], s->half_stride[k][1], sw / 2, sh / 2);
+			pl_halve(sp[2], ss[2], s->half[k][2], s->half_stride[k][2], sw / 2, sh / 2);
+			for (int i = 0; i < 3; i++) {
+				sp[i] = s->half[k][i];
+				ss[i] = s->half_stride[k][i];
+			}
+			sw /= 2; sh /= 2;
 		}
-		s->resize = sws_getCachedContext(s->resize, src->width, src->height, fmt, dw, dh, fmt, flags, NULL, NULL, NULL);
+		if (sw != dw || sh != dh) {
+			if (s->tmp[0] == NULL || s->tw != dw || s->th != dh || s->tfmt != fmt) {
+				av_freep(&s->tmp[0]);
+				if (av_image_alloc(s->tmp, s->tmp_stride, dw, dh, fmt, 64) < 0) return -1;
+				s->tw = dw; s->th = dh; s->tfmt = fmt;
+			}
+			s->resize = sws_getCachedContext(s->resize, sw, sh, fmt, dw, dh, fmt, flags, NULL, NULL, NULL);
+			if (s->resize == NULL) return -1;
+			if (sws_scale(s->resize, sp, ss, 0, sh, s->tmp, s->tmp_stride) != dh) return -1;
+			for (int i = 0; i < 3; i++) {
+				sp[i] = s->tmp[i];
+				ss[i] = s->tmp_stride[i];
+			}
+		}
 		s->rgba = sws_getCachedContext(s->rgba, dw, dh, fmt, dw, dh, AV_PIX_FMT_RGBA, flags, NULL, NULL, NULL);
-		if (s->resize == NULL || s->rgba == NULL) return -1;
-		if (sws_scale(s->resize, (const uint8_t * const *)src->data, src->linesize, 0, src->height, s->tmp, s->tmp_stride) != dh) return -1;
-		return sws_scale(s->rgba, (const uint8_t * const *)s->tmp, s->tmp_stride, 0, dh, planes, strides) == dh ? 0 : -1;
+		if (s->rgba == NULL) return -1;
+		return sws_scale(s->rgba, sp, ss, 0, dh, planes, strides) == dh ? 0 : -1;
 	}
 	s->direct = sws_getCachedContext(s->direct, src->width, src->height, fmt, dw, dh, AV_PIX_FMT_RGBA, flags, NULL, NULL, NULL);
 	if (s->direct == NULL) return -1;
@@ -117,14 +165,18 @@ const (
 	swsBicubic      = int(C.SWS_BICUBIC)
 )
 
-// setScaler picks the swscale algorithm and whether to scale to RGBA in
-// one pass; only benchmarks change the defaults.
-func (h *hot) setScaler(flags int, onePass bool) {
+// Scaling paths, for benchmarks that compare them.
+const (
+	pathOnePass = -1 // straight to RGBA at the output size
+	pathHalve   = 0  // halve, resize in 4:2:0, convert (the default)
+	pathTwoPass = 1  // resize in 4:2:0, convert
+)
+
+// setScaler picks the swscale algorithm and the scaling path; only
+// benchmarks change the defaults.
+func (h *hot) setScaler(flags, path int) {
 	C.pl_scaler_free(&h.sws)
-	h.flags, h.onePass = C.int(flags), 0
-	if onePass {
-		h.onePass = -1
-	}
+	h.flags, h.onePass = C.int(flags), path
 }
 
 // hot holds the C objects of the fast path.
@@ -132,8 +184,9 @@ type hot struct {
 	cc  *C.AVCodecContext // borrowed from the go-astiav CodecContext; nil: use go-astiav
 	pkt *C.AVPacket
 	sws C.pl_scaler
-	// onePass < 0 scales straight to RGBA in one swscale pass (the
-	// benchmark compares it with the default two-pass resize).
+	// onePass < 0 scales straight to RGBA in one swscale pass, 1 resizes
+	// in 4:2:0 without halving first (the benchmark compares them with
+	// the default, 0).
 	onePass int
 	flags   C.int // swscale algorithm, scaleFlag unless a benchmark compares
 }
