@@ -7,8 +7,11 @@
 // A Player owns one engine goroutine that demuxes segments (proto.ParseInit
 // and proto.ParseMedia, built on go-mp4), feeds every trun sample as an
 // AVCC packet to a single-threaded go-astiav H.264 decoder, and scales each
-// picture with swscale straight to the requested Size into a pooled
-// *image.RGBA. Decoded frames wait in a short queue; the UI takes the newest
+// picture to the requested Size into a pooled *image.RGBA: a 4:2:0 picture
+// at least twice the size is first halved with a 2x2 box filter, swscale
+// resizes the rest in 4:2:0 and converts to RGBA at the output size (in
+// FFmpeg 5.1 much cheaper than its one-pass path to RGBA, and a better
+// low-pass). Decoded frames wait in a short queue; the UI takes the newest
 // due frame at display rate with Take. In steady state the player's
 // per-frame work allocates nothing (a few lines of its own cgo send the
 // padded packets and scale into the image; proto.ParseMedia still
@@ -24,6 +27,12 @@
 // in-memory buffer of recent live segments while it covers the time, then
 // the Archive (with prefetch ahead of the play head and an LRU cache of
 // recent segments); GoLive returns to the leading edge.
+//
+// A seek decodes from the keyframe at or before the target and shows the
+// picture at or before it; pictures before it are decoded, not scaled. A
+// seek forward within reach (no keyframe between the picture being decoded
+// and the target, pictures in presentation order as the Sentinel encodes)
+// continues from where decoding is instead of starting at the keyframe.
 //
 // # Time
 //
