@@ -2,20 +2,16 @@ package e2e
 
 import (
 	"context"
-	"encoding/binary"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"proctor/client"
-	"proctor/proto"
+	"proctor/internal/testmedia"
 	"proctor/server"
 	"proctor/server/auth"
 )
@@ -29,62 +25,25 @@ type clip struct {
 	segs []client.Segment
 }
 
-var (
-	clipMu sync.Mutex
-	clips  = map[[2]int]*clip{}
-)
+// clipStarts holds, per [2]int{seconds, gop}, the wall-clock time of the
+// clip's first sample: the first makeClip call's time, every call after.
+var clipStarts sync.Map
 
 // makeClip encodes seconds of testsrc2 at 10 fps, a keyframe every gop
-// frames, one fragment per frame; once per test binary and parameters.
+// frames, one fragment per frame (ffmpeg runs once per test binary and
+// parameters).
 func makeClip(t *testing.T, seconds, gop int) *clip {
 	t.Helper()
-	clipMu.Lock()
-	defer clipMu.Unlock()
-	if c := clips[[2]int{seconds, gop}]; c != nil {
-		return c
+	tc := testmedia.Split(t, testmedia.Encode(t, testmedia.Options{Size: "320x240", FPS: 10, GOP: gop,
+		Seconds: float64(seconds), Movflags: "frag_every_frame"}))
+	v, _ := clipStarts.LoadOrStore([2]int{seconds, gop}, time.Now().Truncate(time.Millisecond))
+	c := &clip{init: tc.Init}
+	for _, s := range tc.Segments {
+		c.segs = append(c.segs, client.Segment{Time: v.(time.Time).Add(s.Start), Duration: s.Duration, Keyframe: s.Keyframe, Payload: s.Payload})
 	}
-	out := filepath.Join(t.TempDir(), "clip.mp4")
-	cmd := exec.Command("ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10",
-		"-t", fmt.Sprint(seconds), "-c:v", "libx264", "-g", fmt.Sprint(gop), "-sc_threshold", "0", "-tune", "zerolatency",
-		"-pix_fmt", "yuv420p", "-f", "mp4", "-movflags", "frag_every_frame+empty_moov+default_base_moof", out)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("ffmpeg: %v: %s", err, b)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &clip{}
-	var info proto.InitInfo
-	start := time.Now().Truncate(time.Millisecond)
-	for off := 0; off < len(b); {
-		size := int(binary.BigEndian.Uint32(b[off:]))
-		typ := string(b[off+4 : off+8])
-		switch typ {
-		case "ftyp":
-			moov := int(binary.BigEndian.Uint32(b[off+size:]))
-			c.init = b[off : off+size+moov]
-			if info, err = proto.ParseInit(c.init); err != nil {
-				t.Fatal(err)
-			}
-			size += moov
-		case "moof":
-			size += int(binary.BigEndian.Uint32(b[off+size:]))
-			p := b[off : off+size]
-			mi, err := proto.ParseMedia(p, &info, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			d := time.Duration(mi.Duration) * time.Second / time.Duration(info.Timescale)
-			at := start.Add(time.Duration(mi.BaseTime) * time.Second / time.Duration(info.Timescale))
-			c.segs = append(c.segs, client.Segment{Time: at, Duration: d, Keyframe: mi.Keyframe, Payload: p})
-		}
-		off += size
-	}
-	if c.init == nil || len(c.segs) != seconds*10 {
+	if len(c.segs) != seconds*10 {
 		t.Fatalf("clip: init %d bytes, %d segments", len(c.init), len(c.segs))
 	}
-	clips[[2]int{seconds, gop}] = c
 	return c
 }
 

@@ -3,16 +3,14 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"proctor/client"
+	"proctor/internal/testmedia"
 	"proctor/proto"
 	"proctor/server/auth"
 )
@@ -194,20 +192,7 @@ func TestResumeAfterCut(t *testing.T) {
 	if fi, _ := os.Stat(out); fi.Size() != done || (total != 0 && total != done) {
 		t.Errorf("export progress %d/%d, file %d bytes", done, total, fi.Size())
 	}
-	if frames := countFrames(t, out); frames != n {
+	if frames := testmedia.CountFramesIn(t, out); frames != n {
 		t.Errorf("export has %d frames, want %d", frames, n)
 	}
-}
-
-// countFrames decodes a file with ffprobe and returns its frame count.
-func countFrames(t *testing.T, path string) int {
-	t.Helper()
-	b, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
-		"-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", path).CombinedOutput()
-	if err != nil {
-		t.Fatalf("ffprobe: %v: %s", err, b)
-	}
-	var n int
-	fmt.Sscan(strings.TrimSpace(string(b)), &n)
-	return n
 }
