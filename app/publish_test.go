@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"proctor/internal/testmedia"
 	"proctor/proto"
 	"proctor/server"
 	"proctor/server/auth"
@@ -37,7 +38,7 @@ func TestPublishBinary(t *testing.T) {
 	t.Run("ffmpeg pipe", func(t *testing.T) {
 		const channel = "cam-pipe"
 		target := ps.ws + "/" + channel + "/" + ps.signer.StreamKey(channel) + "/publish"
-		ff := exec.Command("ffmpeg", ffmpegClipArgs()...)
+		ff := exec.Command("ffmpeg", testmedia.Args(publishClip, "-")...)
 		ff.Stderr = logWriter{t}
 		ffOut, err := ff.StdoutPipe()
 		if err != nil {
@@ -112,7 +113,7 @@ func TestPublishBinary(t *testing.T) {
 		if want := append(bytes.Clone(init), bytes.Join(frags, nil)...); !bytes.Equal(media, want) {
 			t.Fatalf("media.mp4 (%d bytes) differs from ffmpeg's init and fragments (%d bytes)", len(media), len(want))
 		}
-		if n := countFrames(t, media); n != 30 {
+		if n := testmedia.CountFrames(t, media); n != 30 {
 			t.Fatalf("ffprobe decoded %d frames of media.mp4, want 30 (3 s at 10 fps)", n)
 		}
 	})
@@ -120,7 +121,7 @@ func TestPublishBinary(t *testing.T) {
 	dead, _ := net.Listen("tcp", "127.0.0.1:0")
 	deadAddr := dead.Addr().String()
 	dead.Close()
-	clip := ffmpegClip(t)
+	clip := testmedia.Encode(t, publishClip)
 	cases := []struct {
 		name, url string
 		code      int
@@ -225,41 +226,9 @@ func buildProctor(t *testing.T) string {
 	return bin
 }
 
-// ffmpegClipArgs writes 3 s of 320x240 at 10 fps, a keyframe every 5
-// frames, as fragmented MP4 on standard output, as the README shows.
-func ffmpegClipArgs() []string {
-	return []string{"-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10", "-t", "3",
-		"-c:v", "libx264", "-g", "5", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
-		"-f", "mp4", "-movflags", "frag_keyframe+empty_moov+default_base_moof", "-"}
-}
-
-func ffmpegClip(t *testing.T) []byte {
-	t.Helper()
-	cmd := exec.Command("ffmpeg", ffmpegClipArgs()...)
-	cmd.Stderr = logWriter{t}
-	b, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("ffmpeg: %v", err)
-	}
-	return b
-}
-
-// countFrames decodes b with ffprobe and returns the video frame count.
-func countFrames(t *testing.T, b []byte) int {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "got.mp4")
-	if err := os.WriteFile(p, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
-		"-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", p).CombinedOutput()
-	if err != nil {
-		t.Fatalf("ffprobe: %v: %s", err, out)
-	}
-	var n int
-	fmt.Sscan(strings.TrimSpace(string(out)), &n)
-	return n
-}
+// publishClip is 3 s of 320x240 at 10 fps, a keyframe every 5 frames, as
+// fragmented MP4, as the README shows.
+var publishClip = testmedia.Options{Size: "320x240", FPS: 10, GOP: 5, Seconds: 3, Movflags: "frag_keyframe"}
 
 func httpBytes(t *testing.T, url, tok string) []byte {
 	t.Helper()
