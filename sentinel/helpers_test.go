@@ -7,11 +7,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"proctor/internal/testmedia"
 	"proctor/proto"
 	"proctor/sentinel/pattern"
 )
@@ -109,12 +109,7 @@ func runFrames(t *testing.T, s *Sentinel, n int, each func(i int)) {
 // summary "codec,width,height,frames".
 func ffprobe(t *testing.T, path string) string {
 	t.Helper()
-	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
-		"-show_entries", "stream=codec_name,width,height,nb_read_frames", "-of", "csv=p=0", path).CombinedOutput()
-	if err != nil {
-		t.Fatalf("ffprobe %s: %v\n%s", path, err, out)
-	}
-	return strings.TrimSpace(string(out))
+	return testmedia.Probe(t, path, "codec_name", "width", "height", "nb_read_frames")
 }
 
 // decodeNumbers decodes path with the ffmpeg CLI to raw gray pictures and
