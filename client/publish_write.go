@@ -88,7 +88,9 @@ func (p *Publisher) sendEnd(conn *websocket.Conn, readErr <-chan error) error {
 		return err
 	}
 	msg := websocket.FormatCloseMessage(websocket.CloseNormalClosure, "end")
-	if err := conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(writeTimeout)); err != nil {
+	// ErrCloseSent: the server's close (its answer to "end") came first and
+	// the reader has already answered it; its CloseError below confirms.
+	if err := conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(writeTimeout)); err != nil && !errors.Is(err, websocket.ErrCloseSent) {
 		return err
 	}
 	// The server answers the close frame after reading everything before

@@ -105,12 +105,16 @@ func (e *env) up() { e.proxy.retarget(e.serve()) }
 
 // config returns a client config for role and subject, through the proxy.
 func (e *env) config(role auth.Role, subject string) client.Config {
-	return client.Config{
+	cfg := client.Config{
 		Server:     "http://" + e.proxy.addr(),
 		Token:      e.signer.Sign(auth.Claims{Role: role, Subject: subject}),
 		MinBackoff: 20 * time.Millisecond,
 		MaxBackoff: 200 * time.Millisecond,
 	}
+	if testing.Verbose() {
+		cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})).With("client", subject)
+	}
+	return cfg
 }
 
 // proxy forwards TCP connections to a target; cut severs them all.
