@@ -15,6 +15,9 @@ const (
 // MaxDimension bounds a requested output width or height.
 const MaxDimension = 8192
 
+// DefaultJitter is the default live play-out allowance (Options.Jitter).
+const DefaultJitter = 60 * time.Millisecond
+
 // Clock tells the time. Tests inject a manual clock; the default is the
 // wall clock.
 type Clock interface {
@@ -52,9 +55,11 @@ type Options struct {
 	Paused bool
 
 	// Jitter is the live play-out allowance behind the leading edge that
-	// absorbs uneven arrival; default 150 ms. Live latency is about the
-	// network delay plus Jitter for low-latency Sentinels (one GOP more
-	// with a segment per GOP); 30 ms suits a focused tile on a LAN.
+	// absorbs uneven arrival; default 60 ms, which keeps a low-latency
+	// Sentinel's capture-to-screen time under 100 ms on a LAN. Live
+	// latency is about the network delay plus Jitter for low-latency
+	// Sentinels (one GOP more with a segment per GOP); raise it for
+	// watchers on a jittery WAN.
 	Jitter time.Duration
 	// Memory is how much recent live media is kept in memory for seeking
 	// back without HTTP; default 20 s.
@@ -84,7 +89,7 @@ func (o *Options) Validate() error {
 		return fmt.Errorf("%w: %dx%d", ErrSize, o.Size.Width, o.Size.Height)
 	}
 	if o.Jitter <= 0 {
-		o.Jitter = 150 * time.Millisecond
+		o.Jitter = DefaultJitter
 	}
 	if o.Memory <= 0 {
 		o.Memory = 20 * time.Second
