@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"sync"
 	"time"
@@ -120,17 +119,11 @@ func demoServer(ctx context.Context, dir string, log *slog.Logger) (string, *aut
 	if err != nil {
 		return "", nil, nil, err
 	}
-	s, err := server.New(server.Config{DataDir: dir, Secret: key, Grace: 5 * time.Second, HeartbeatEvery: time.Second}, log)
+	url, wait, err := serveLocal(ctx, server.Config{DataDir: dir, Secret: key, Grace: 5 * time.Second, HeartbeatEvery: time.Second}, log)
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("demo server: %w", err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, nil, fmt.Errorf("demo listener: %w", err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, ln) }()
-	return "http://" + ln.Addr().String(), signer, func() error { return <-done }, nil
+	return url, signer, wait, nil
 }
 
 // demoSentinel runs one test Sentinel publishing to the embedded server

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"time"
 
@@ -96,23 +95,16 @@ func embeddedServer(key []byte, sentinels, perWatcher int) (string, func(), erro
 	}
 	cfg := server.Config{DataDir: dir, Secret: key, MaxConnsPerIP: 100_000,
 		MaxSubscriptions: max(server.DefaultMaxSubscriptions, sentinels, perWatcher)}
-	srv, err := server.New(cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		os.RemoveAll(dir)
-		return "", nil, err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		srv.Close()
-		os.RemoveAll(dir)
-		return "", nil, err
-	}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	return "http://" + ln.Addr().String(), func() {
+	url, wait, err := serveLocal(ctx, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
 		cancel()
-		<-done
+		os.RemoveAll(dir)
+		return "", nil, err
+	}
+	return url, func() {
+		cancel()
+		wait()
 		os.RemoveAll(dir)
 	}, nil
 }
