@@ -1,10 +1,7 @@
 package server
 
 import (
-	"context"
 	"fmt"
-	"net"
-	"net/http"
 	"slices"
 	"sync"
 	"testing"
@@ -13,7 +10,6 @@ import (
 	"github.com/gorilla/websocket"
 
 	"proctor/proto"
-	"proctor/server/auth"
 )
 
 func percentile(d []time.Duration, p float64) time.Duration {
@@ -88,20 +84,7 @@ func BenchmarkStalledWatcherLatency(b *testing.B) {
 		readers := watchers
 		if stalled {
 			readers--
-			d := websocket.Dialer{NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-				c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-				if err == nil {
-					c.(*net.TCPConn).SetReadBuffer(4096)
-				}
-				return c, err
-			}}
-			h := http.Header{"Authorization": {"Bearer " + e.token(auth.RoleProctor, "stalled")}}
-			c, _, err := d.Dial(e.ws+"/v1/watch", h)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer c.Close()
-			c.WriteJSON(proto.Subscribe{Type: proto.TypeSubscribe, Sentinels: []string{id}})
+			defer e.stalledWatcher(b, id).Close()
 		}
 		sent := make([]time.Time, total)
 		var mu sync.Mutex

@@ -308,3 +308,25 @@ func httpDo(url, tok string) (int, error) {
 }
 
 func storeConfigSync(p string) store.Config { return store.Config{Sync: store.SyncPolicy(p)} }
+
+// stalledWatcher subscribes to id on a watch connection with a 4 KiB
+// receive buffer and is never read again: a watcher that stopped reading.
+func (e *env) stalledWatcher(t testing.TB, id string) *websocket.Conn {
+	t.Helper()
+	d := websocket.Dialer{NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if err == nil {
+			c.(*net.TCPConn).SetReadBuffer(4096)
+		}
+		return c, err
+	}}
+	h := http.Header{"Authorization": {"Bearer " + e.token(auth.RoleProctor, "stalled")}}
+	c, _, err := d.Dial(e.ws+"/v1/watch", h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.WriteJSON(proto.Subscribe{Type: proto.TypeSubscribe, Sentinels: []string{id}}); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}

@@ -1,9 +1,6 @@
 package server
 
 import (
-	"context"
-	"net"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,7 +9,6 @@ import (
 	"github.com/gorilla/websocket"
 
 	"proctor/proto"
-	"proctor/server/auth"
 )
 
 // TestStalledWatcher: one watcher stops reading (and has a tiny receive
@@ -26,20 +22,8 @@ func TestStalledWatcher(t *testing.T) {
 	p.sendInit(t, 1, cl.init)
 
 	// The stalled watcher: subscribes, then never reads again.
-	d := websocket.Dialer{NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-		if err == nil {
-			c.(*net.TCPConn).SetReadBuffer(4096)
-		}
-		return c, err
-	}}
-	h := http.Header{"Authorization": {"Bearer " + e.token(auth.RoleProctor, "stalled")}}
-	stalled, _, err := d.Dial(e.ws+"/v1/watch", h)
-	if err != nil {
-		t.Fatal(err)
-	}
+	stalled := e.stalledWatcher(t, "cam1")
 	defer stalled.Close()
-	stalled.WriteJSON(proto.Subscribe{Type: proto.TypeSubscribe, Sentinels: []string{"cam1"}})
 
 	const total, readers = 400, 3
 	var progress [readers]atomic.Int64

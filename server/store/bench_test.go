@@ -32,8 +32,11 @@ func benchPayload() []byte {
 	return b
 }
 
-func BenchmarkAppend(b *testing.B) {
-	s, err := Open(Config{Dir: b.TempDir()}, nil)
+func BenchmarkAppend(b *testing.B) { benchAppend(b, SyncInterval) }
+
+// benchAppend appends 64 KiB segments to a store with the sync policy pol.
+func benchAppend(b *testing.B, pol SyncPolicy) {
+	s, err := Open(Config{Dir: b.TempDir(), Sync: pol}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -131,22 +134,7 @@ func BenchmarkSeqLookup(b *testing.B) {
 
 // BenchmarkAppendNoSync is BenchmarkAppend with SyncNever: the difference
 // is what the background fsync costs.
-func BenchmarkAppendNoSync(b *testing.B) {
-	s, err := Open(Config{Dir: b.TempDir(), Sync: SyncNever}, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	p := benchPayload()
-	b.SetBytes(benchSegment)
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
-		r := Record{Seq: uint64(i), Time: t0 + int64(i)*33_333, Duration: 33_333, Generation: 1}
-		if _, err := s.Append("bench", "sentinel", r, p); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkAppendNoSync(b *testing.B) { benchAppend(b, SyncNever) }
 
 // BenchmarkAppendVsRaw measures both side by side in one loop, alternating
 // segment by segment between the Store and a raw file, so
