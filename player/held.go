@@ -79,7 +79,7 @@ func (r *heldRing) free() {
 }
 
 // flushHeld ends a seek: the picture `back` frames before the one at or
-// before the target is queued. When this GOP does not reach back that far,
+// before the target is queued, followed by the newer pictures held. When this GOP does not reach back that far,
 // the seek continues from the previous keyframe (resolved is cleared).
 func (e *engine) flushHeld() {
 	if !e.seeking {
@@ -91,8 +91,12 @@ func (e *engine) flushHeld() {
 		return
 	}
 	if r.n > e.back {
-		i := r.index(e.back)
-		e.emit(r.frames[i], r.times[i], r.seqs[i])
+		// The picture to show, then the newer ones held with it: they
+		// are the next frames a step forward shows.
+		for k := e.back; k >= 0; k-- {
+			i := r.index(k)
+			e.emit(r.frames[i], r.times[i], r.seqs[i])
+		}
 		r.reset()
 		return
 	}
