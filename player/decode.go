@@ -30,6 +30,9 @@ func (e *engine) decodeSegment(seg segment, data []byte, from int) {
 	s0 := mi.Samples[0]
 	e.segStart, e.pts0, e.seq = seg.start, s0.DTS+int64(s0.CTO), seg.seq
 	preview := e.cmd.kind == cmdPreview
+	// A seek decodes from the keyframe to the target, but a picture that
+	// nothing refers to and that is not shown need not be decoded at all.
+	skipBefore, nalLen := e.seekSkipBefore(mi.Samples, from), nalLengthSize(e.info.AVCC)
 	for i, s := range mi.Samples {
 		if i < from {
 			continue
@@ -44,6 +47,9 @@ func (e *engine) decodeSegment(seg segment, data []byte, from int) {
 		}
 		e.keyOnly = keyOnly
 		if !s.Sync && (keyOnly || e.needKey) {
+			continue
+		}
+		if s.DTS+int64(s.CTO) < skipBefore && e.seeking && disposable(data[s.Offset:s.Offset+s.Size], nalLen) {
 			continue
 		}
 		// Timestamps given to the decoder are capture times in Unix

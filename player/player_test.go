@@ -193,3 +193,43 @@ func TestStepsBackAccumulate(t *testing.T) {
 		t.Fatalf("twenty steps back from 8 show %d, want 0", n)
 	}
 }
+
+// A seek leaves pictures nothing refers to out of the decoder when they
+// come before the one it shows: with two non-reference B-frames between
+// reference pictures, reaching the end of a GOP decodes about a third of
+// it. Every target still shows its exact frame, and steps back (which
+// need the pictures before the target) still work.
+func TestSeekSkipsDisposablePictures(t *testing.T) {
+	c := encodeClip(t, 320, 240, 10, 30, 0, 60, 0, "frag_keyframe", "bframes=2:b-adapt=0:b-pyramid=none")
+	clk := newManualClock(time.Unix(0, 0))
+	p := startPlayer(t, nil, newMemArchive(c), Options{Clock: clk, Paused: true, Size: Size{160, 120}})
+	takeNext(t, p, clk)
+	for _, n := range []int{59, 31, 44, 30, 58, 29, 1} {
+		d0 := p.Stats().Decoded
+		p.Seek(frameTime(n, 10))
+		if got := frameNumber(takeNext(t, p, clk).Image); got != n {
+			t.Fatalf("seek to frame %d shows %d", n, got)
+		}
+		// From the keyframe k: the reference pictures up to the target
+		// (a third of them), the target, and a few beyond it that the
+		// decoder needs before the target comes out (reordering).
+		k := n / 30 * 30
+		if decoded := int(p.Stats().Decoded - d0); decoded > (n-k)/2+6 {
+			t.Errorf("seek to frame %d decoded %d pictures from keyframe %d", n, decoded, k)
+		}
+	}
+	var got []int
+	for range 4 {
+		p.Step(-1)
+		got = append(got, frameNumber(takeNext(t, p, clk).Image))
+	}
+	wantNumbers(t, got, []int{0, 0, 0, 0})
+	p.Seek(frameTime(50, 10))
+	takeNext(t, p, clk)
+	got = got[:0]
+	for _, d := range []int{-1, -1, -3, 1, 1} {
+		p.Step(d)
+		got = append(got, frameNumber(takeNext(t, p, clk).Image))
+	}
+	wantNumbers(t, got, []int{49, 48, 45, 46, 47})
+}
