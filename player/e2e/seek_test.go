@@ -54,10 +54,28 @@ func TestSeekOverHTTP(t *testing.T) {
 // default quality). Each op is one seek to a random time. "cold" uses a
 // fresh player per seek (the segment is fetched); "warm" seeks one player
 // around a session it has cached (decoding from the keyframe dominates).
+//
+// At 30 fps the GOP structure decides: a seek decodes every reference
+// picture from the keyframe to the target, so "30fps" (P-pictures only,
+// as the reference Sentinel and other low-latency encoders send) decodes
+// up to 60, "30fps-b2" (two non-reference B-pictures between references,
+// as OBS and many hardware encoders send) about a third of that, and
+// "30fps-b3pyramid" (x264's default: three B-pictures, the middle one a
+// reference) about half.
 func BenchmarkSeekOverHTTP(b *testing.B) {
 	e := startServer(b)
-	for _, fps := range []int{5, 30} {
-		id, sid := fmt.Sprintf("cam-720-%d", fps), fmt.Sprintf("exam-720-%d", fps)
+	for _, tc := range []struct {
+		name string
+		fps  int
+		x264 string
+	}{
+		{"5fps", 5, ""},
+		{"30fps", 30, ""},
+		{"30fps-b2", 30, "bframes=2:b-adapt=0:b-pyramid=none"},
+		{"30fps-b3pyramid", 30, "bframes=3:b-adapt=0:b-pyramid=normal"},
+	} {
+		fps := tc.fps
+		id, sid := "cam-720-"+tc.name, "exam-720-"+tc.name
 		var extra []string
 		if fps == 5 {
 			// sentinel.Config's default Bitrate, maxrate and bufsize.
@@ -65,10 +83,13 @@ func BenchmarkSeekOverHTTP(b *testing.B) {
 			extra = []string{"-b:v", rate, "-maxrate", fmt.Sprint(1280 * 720 * fps * 3 / 10),
 				"-bufsize", fmt.Sprint(1280 * 720 * fps * 2 / 5)}
 		}
+		if tc.x264 != "" {
+			extra = append(extra, "-x264-params", tc.x264)
+		}
 		c := encode(b, fmt.Sprintf("testsrc2=s=1280x720:r=%d:d=20", fps), 2*fps, "frag_keyframe", extra...)
 		e.publish(b, id, sid, c, base)
 		frame := time.Second / time.Duration(fps)
-		b.Run(fmt.Sprintf("%dfps", fps), func(b *testing.B) {
+		b.Run(tc.name, func(b *testing.B) {
 			benchSeeks(b, e.archive(id, sid), frame)
 		})
 	}
