@@ -12,7 +12,8 @@ import (
 // ("one-pass": straight to RGBA at the output size; "two-pass": resize
 // in 4:2:0, then the unscaled YUV->RGBA converter; "halve", the default:
 // 2x2 box halving while the picture is at least twice the output size,
-// then two-pass). One op is one picture.
+// then two-pass; "libyuv", the default when built with it: its box
+// filter in 4:2:0 and its conversion). One op is one picture.
 func BenchmarkScale(b *testing.B) {
 	for _, tc := range []struct {
 		w, h, outW, outH int
@@ -47,6 +48,17 @@ func BenchmarkScale(b *testing.B) {
 			b.Fatalf("no picture: %v", err)
 		}
 		img := newImagePool().get(Size{tc.outW, tc.outH}).Image
+		if haveLibyuv {
+			b.Run(fmt.Sprintf("%dp-to-%dx%d/libyuv", tc.h, tc.outW, tc.outH), func(b *testing.B) {
+				dec.fast.setScaler(swsFastBilinear, pathLibyuv)
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := dec.scale(dec.out, img); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 		for _, alg := range []struct {
 			name  string
 			flags int

@@ -10,12 +10,18 @@ package player
 
 /*
 #cgo pkg-config: libavcodec libavutil libswscale
+#cgo !nolibyuv CFLAGS: -DPL_LIBYUV
+#cgo !nolibyuv LDFLAGS: -lyuv
 #include <string.h>
 #include <libavcodec/avcodec.h>
 #include <libavutil/frame.h>
 #include <libswscale/swscale.h>
 #include <libavutil/imgutils.h>
 #include <libavutil/mem.h>
+#ifdef PL_LIBYUV
+#include <libyuv/convert_argb.h>
+#include <libyuv/scale.h>
+#endif
 
 // pl_send copies a sample into a new padded packet (av_new_packet zeroes
 // AV_INPUT_BUFFER_PADDING_SIZE bytes past the end) and sends it.
@@ -79,6 +85,40 @@ static void pl_halve(const uint8_t *restrict src, int ss, uint8_t *restrict dst,
 	}
 }
 
+// pl_tmp makes s->tmp a 4:2:0 picture of dw x dh in format fmt.
+static int pl_tmp(pl_scaler *s, int dw, int dh, int fmt) {
+	if (s->tmp[0] != NULL && s->tw == dw && s->th == dh && s->tfmt == fmt) return 0;
+	av_freep(&s->tmp[0]);
+	if (av_image_alloc(s->tmp, s->tmp_stride, dw, dh, fmt, 64) < 0) return -1;
+	s->tw = dw; s->th = dh; s->tfmt = fmt;
+	return 0;
+}
+
+#ifdef PL_LIBYUV
+// pl_scale_libyuv converts an 8-bit 4:2:0 picture to RGBA at dw x dh with
+// libyuv (SSSE3/AVX2 on x86, NEON on ARM): a resize in 4:2:0 with its box
+// filter (an area average when shrinking, bilinear when growing), skipped
+// at the same size, then its BT.601 conversion to RGBA bytes (libyuv's
+// "ABGR"), full range for yuvj420p as swscale does.
+static int pl_scale_libyuv(pl_scaler *s, AVFrame *src, uint8_t *dst, int stride, int dw, int dh) {
+	const uint8_t *sp[3] = {src->data[0], src->data[1], src->data[2]};
+	int ss[3] = {src->linesize[0], src->linesize[1], src->linesize[2]};
+	if (src->width != dw || src->height != dh) {
+		if (pl_tmp(s, dw, dh, AV_PIX_FMT_YUV420P) < 0) return -1;
+		if (I420Scale(sp[0], ss[0], sp[1], ss[1], sp[2], ss[2], src->width, src->height,
+				s->tmp[0], s->tmp_stride[0], s->tmp[1], s->tmp_stride[1], s->tmp[2], s->tmp_stride[2],
+				dw, dh, kFilterBox) != 0) return -1;
+		for (int i = 0; i < 3; i++) {
+			sp[i] = s->tmp[i];
+			ss[i] = s->tmp_stride[i];
+		}
+	}
+	if (src->format == AV_PIX_FMT_YUVJ420P)
+		return J420ToABGR(sp[0], ss[0], sp[1], ss[1], sp[2], ss[2], dst, stride, dw, dh) == 0 ? 0 : -1;
+	return I420ToABGR(sp[0], ss[0], sp[1], ss[1], sp[2], ss[2], dst, stride, dw, dh) == 0 ? 0 : -1;
+}
+#endif
+
 // pl_scale converts src to RGBA at dw x dh into dst (stride bytes a row),
 // reusing the contexts and buffers while the parameters stay the same.
 // In FFmpeg 5.1 swscale's one-pass path to RGBA at another size writes
@@ -87,17 +127,23 @@ static void pl_halve(const uint8_t *restrict src, int ss, uint8_t *restrict dst,
 // with a 2x2 box filter while it is at least twice the output size (a
 // proper low-pass for those steps, too), resize the rest in 4:2:0 (SIMD
 // filters), and convert at the output size with swscale's unscaled
-// YUV->RGB converter (SIMD). two < 0 forces the one-pass path, two > 0
-// skips the halving.
+// YUV->RGB converter (SIMD). two < 0 forces the one-pass path, two == 1
+// skips the halving, and two == 2 uses libyuv instead for even output
+// sizes (the default when built with it: cheaper still, see
+// BenchmarkScale).
 static int pl_scale(pl_scaler *s, AVFrame *src, uint8_t *dst, int stride, int dw, int dh, int flags, int two) {
 	uint8_t *planes[4] = {dst, NULL, NULL, NULL};
 	int strides[4] = {stride, 0, 0, 0};
 	int fmt = src->format;
+#ifdef PL_LIBYUV
+	if (two == 2 && dw % 2 == 0 && dh % 2 == 0 && (fmt == AV_PIX_FMT_YUV420P || fmt == AV_PIX_FMT_YUVJ420P))
+		return pl_scale_libyuv(s, src, dst, stride, dw, dh);
+#endif
 	int resize = src->width != dw || src->height != dh;
 	// Odd output sizes go the one-pass way: a 4:2:0 picture of odd size
 	// loses its last chroma column or row to rounding on the way.
 	int even = dw % 2 == 0 && dh % 2 == 0;
-	if (two >= 0 && resize && even && (fmt == AV_PIX_FMT_YUV420P || fmt == AV_PIX_FMT_YUVJ420P)) {
+	if (two >= 0 && two < 2 && resize && even && (fmt == AV_PIX_FMT_YUV420P || fmt == AV_PIX_FMT_YUVJ420P)) {
 		const uint8_t *sp[4] = {src->data[0], src->data[1], src->data[2], NULL};
 		int ss[4] = {src->linesize[0], src->linesize[1], src->linesize[2], 0};
 		int sw = src->width, sh = src->height;
@@ -117,11 +163,7 @@ static int pl_scale(pl_scaler *s, AVFrame *src, uint8_t *dst, int stride, int dw
 			sw /= 2; sh /= 2;
 		}
 		if (sw != dw || sh != dh) {
-			if (s->tmp[0] == NULL || s->tw != dw || s->th != dh || s->tfmt != fmt) {
-				av_freep(&s->tmp[0]);
-				if (av_image_alloc(s->tmp, s->tmp_stride, dw, dh, fmt, 64) < 0) return -1;
-				s->tw = dw; s->th = dh; s->tfmt = fmt;
-			}
+			if (pl_tmp(s, dw, dh, fmt) < 0) return -1;
 			s->resize = sws_getCachedContext(s->resize, sw, sh, fmt, dw, dh, fmt, flags, NULL, NULL, NULL);
 			if (s->resize == NULL) return -1;
 			if (sws_scale(s->resize, sp, ss, 0, sh, s->tmp, s->tmp_stride) != dh) return -1;
@@ -165,18 +207,20 @@ const (
 	swsBicubic      = int(C.SWS_BICUBIC)
 )
 
-// Scaling paths, for benchmarks that compare them.
+// Scaling paths, for benchmarks that compare them. The default is
+// pathLibyuv, or pathHalve when built with the nolibyuv tag.
 const (
-	pathOnePass = -1 // straight to RGBA at the output size
-	pathHalve   = 0  // halve, resize in 4:2:0, convert (the default)
-	pathTwoPass = 1  // resize in 4:2:0, convert
+	pathOnePass = -1 // swscale straight to RGBA at the output size
+	pathHalve   = 0  // halve, resize in 4:2:0 and convert with swscale
+	pathTwoPass = 1  // resize in 4:2:0 and convert with swscale
+	pathLibyuv  = 2  // resize in 4:2:0 and convert with libyuv
 )
 
 // setScaler picks the swscale algorithm and the scaling path; only
 // benchmarks change the defaults.
 func (h *hot) setScaler(flags, path int) {
 	C.pl_scaler_free(&h.sws)
-	h.flags, h.onePass = C.int(flags), path
+	h.flags, h.path = C.int(flags), path
 }
 
 // hot holds the C objects of the fast path.
@@ -184,14 +228,13 @@ type hot struct {
 	cc  *C.AVCodecContext // borrowed from the go-astiav CodecContext; nil: use go-astiav
 	pkt *C.AVPacket
 	sws C.pl_scaler
-	// onePass < 0 scales straight to RGBA in one swscale pass, 1 resizes
-	// in 4:2:0 without halving first (the benchmark compares them with
-	// the default, 0).
-	onePass int
+	// path is one of the path constants (benchmarks compare them with
+	// the default).
+	path int
 	flags   C.int // swscale algorithm, scaleFlag unless a benchmark compares
 }
 
-func newHot() *hot { return &hot{pkt: C.av_packet_alloc(), flags: scaleFlag} }
+func newHot() *hot { return &hot{pkt: C.av_packet_alloc(), flags: scaleFlag, path: defaultPath} }
 
 // bind borrows the AVCodecContext behind a go-astiav CodecContext. Its
 // first field is the C pointer in v0.16.0; the pointer is checked against
@@ -228,7 +271,7 @@ func (h *hot) receive(f *astiav.Frame) int {
 
 func (h *hot) scale(src *astiav.Frame, img *image.RGBA) bool {
 	return C.pl_scale(&h.sws, (*C.AVFrame)(src.UnsafePointer()), (*C.uint8_t)(unsafe.Pointer(&img.Pix[0])),
-		C.int(img.Stride), C.int(img.Rect.Dx()), C.int(img.Rect.Dy()), h.flags, C.int(h.onePass)) == 0
+		C.int(img.Stride), C.int(img.Rect.Dx()), C.int(img.Rect.Dy()), h.flags, C.int(h.path)) == 0
 }
 
 func (h *hot) free() {
