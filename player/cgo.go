@@ -230,8 +230,8 @@ type hot struct {
 	sws C.pl_scaler
 	// path is one of the path constants (benchmarks compare them with
 	// the default).
-	path int
-	flags   C.int // swscale algorithm, scaleFlag unless a benchmark compares
+	path  int
+	flags C.int // swscale algorithm, scaleFlag unless a benchmark compares
 }
 
 func newHot() *hot { return &hot{pkt: C.av_packet_alloc(), flags: scaleFlag, path: defaultPath} }
