@@ -12,7 +12,11 @@ DEB_PACKAGES := pkg-config libavcodec-dev libavformat-dev libavutil-dev libswsca
 
 SHELL := /bin/bash
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-FUZZTIME ?= 5s
+# Fuzz budgets are counts of executions (a few seconds each here), scaled
+# by FUZZSCALE: with a duration, Go 1.26's fuzz coordinator can fail a
+# target with "context deadline exceeded" as the time runs out
+# (golang/go#75804).
+FUZZSCALE ?= 1
 
 .PHONY: deps build server test fuzz bench run package clean
 
@@ -41,16 +45,16 @@ test: deps
 	$(MAKE) --no-print-directory fuzz
 
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./proto
-	$(GO) test -run '^$$' -fuzz '^FuzzParseInit$$' -fuzztime $(FUZZTIME) ./proto
-	$(GO) test -run '^$$' -fuzz '^FuzzParseMedia$$' -fuzztime $(FUZZTIME) ./proto
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodeMessage$$' -fuzztime $(FUZZTIME) ./proto
-	$(GO) test -run '^$$' -fuzz '^FuzzCopySegment$$' -fuzztime $(FUZZTIME) ./server/httpapi
-	$(GO) test -run '^$$' -fuzz '^FuzzDeliver$$' -fuzztime $(FUZZTIME) ./client
-	$(GO) test -run '^$$' -fuzz '^FuzzResponseError$$' -fuzztime $(FUZZTIME) ./client
-	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./server/store
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodeY$$' -fuzztime $(FUZZTIME) ./sentinel/pattern
-	$(GO) test -run '^$$' -fuzz '^FuzzRewrite$$' -fuzztime $(FUZZTIME) ./sentinel/fragment
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $$(( 50000 * $(FUZZSCALE) ))x ./proto
+	$(GO) test -run '^$$' -fuzz '^FuzzParseInit$$' -fuzztime $$(( 30000 * $(FUZZSCALE) ))x ./proto
+	$(GO) test -run '^$$' -fuzz '^FuzzParseMedia$$' -fuzztime $$(( 30000 * $(FUZZSCALE) ))x ./proto
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeMessage$$' -fuzztime $$(( 50000 * $(FUZZSCALE) ))x ./proto
+	$(GO) test -run '^$$' -fuzz '^FuzzCopySegment$$' -fuzztime $$(( 10000 * $(FUZZSCALE) ))x ./server/httpapi
+	$(GO) test -run '^$$' -fuzz '^FuzzDeliver$$' -fuzztime $$(( 20000 * $(FUZZSCALE) ))x ./client
+	$(GO) test -run '^$$' -fuzz '^FuzzResponseError$$' -fuzztime $$(( 20000 * $(FUZZSCALE) ))x ./client
+	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $$(( 500 * $(FUZZSCALE) ))x ./server/store
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeY$$' -fuzztime $$(( 100000 * $(FUZZSCALE) ))x ./sentinel/pattern
+	$(GO) test -run '^$$' -fuzz '^FuzzRewrite$$' -fuzztime $$(( 100000 * $(FUZZSCALE) ))x ./sentinel/fragment
 
 ## bench: the benchmarks, printed as a table
 bench: deps
