@@ -19,7 +19,7 @@ var (
 	scaleFlags = astiav.NewSoftwareScaleContextFlags(astiav.SoftwareScaleContextFlagBilinear)
 )
 
-// decoder is one single-threaded H.264 decoder and its swscale context.
+// decoder is one single-threaded H.264 decoder and its scaler.
 // It is owned by the engine goroutine.
 type decoder struct {
 	codec *astiav.Codec
@@ -184,10 +184,12 @@ func (d *decoder) receive() (ok bool, err error) {
 	return false, fmt.Errorf("%w: decode: %v", ErrCorrupt, err)
 }
 
-// scale converts src straight to img's size in RGBA. The swscale context
-// and its output frame are reused while the sizes stay the same.
-// go-astiav v0.16.0's FrameData.ToImage over-reads chroma planes, so the
-// RGBA frame is copied with ImageCopyToBuffer into img.Pix.
+// scale converts src to img's size in RGBA, through the cgo path (libyuv
+// or swscale, see pl_scale) straight into img.Pix. Should that fail, it
+// falls back on go-astiav's swscale, whose context and output frame are
+// reused while the sizes stay the same; go-astiav v0.16.0's
+// FrameData.ToImage over-reads chroma planes, so that RGBA frame is copied
+// with ImageCopyToBuffer into img.Pix.
 func (d *decoder) scale(src *astiav.Frame, img *image.RGBA) error {
 	if d.fast.scale(src, img) {
 		return nil
