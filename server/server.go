@@ -38,7 +38,7 @@ type Server struct {
 	limiter  *ipLimiter
 	ingestUp *websocket.Upgrader
 	watchUp  *websocket.Upgrader
-	mux      *http.ServeMux
+	handler  http.Handler // the routes, with JSON bodies for the mux's own 404 and 405
 	start    time.Time
 	now      func() time.Time
 
@@ -86,7 +86,7 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 		start: time.Now(), now: time.Now, closed: make(chan struct{}),
 	}
 	s.m = newServerMetrics(s)
-	s.mux = s.routes()
+	s.handler = s.routes()
 	ctx, cancel := context.WithCancel(context.Background())
 	s.bgCancel = cancel
 	s.bg.Add(1)
@@ -95,7 +95,7 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 	return s, nil
 }
 
-func (s *Server) routes() *http.ServeMux {
+func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/ingest", s.handleIngest)
 	mux.HandleFunc("GET /v1/watch", s.handleWatch)
@@ -104,7 +104,7 @@ func (s *Server) routes() *http.ServeMux {
 	s.registerHistory(mux)
 	// The seed-compatible endpoint; every more specific path above wins.
 	mux.HandleFunc("GET /{channel}/{key}/{kind}", s.handleSeed)
-	return mux
+	return httpapi.JSONErrors(mux)
 }
 
 // adminOnly guards the operator endpoints: a Prometheus scraper sends an
@@ -125,7 +125,7 @@ func (s *Server) adminOnly(h http.Handler) http.Handler {
 }
 
 // Handler serves every endpoint.
-func (s *Server) Handler() http.Handler { return s.mux }
+func (s *Server) Handler() http.Handler { return s.handler }
 
 // Addr is the address Serve listens on (empty before Serve).
 func (s *Server) Addr() string {
@@ -169,7 +169,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.mu.Lock()
 	s.addr = ln.Addr().String()
 	s.mu.Unlock()
-	hs := &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second,
+	hs := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
 	errc := make(chan error, 1)
 	go func() {

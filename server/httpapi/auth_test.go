@@ -140,6 +140,12 @@ func TestBadRequests(t *testing.T) {
 		{"marker label too long", "POST", "/v1/sessions/exam1/markers", `{"sentinel":"cam","time":"2026-11-22T10:00:01Z","label":"` + strings.Repeat("x", 101) + `"}`, 400, "bad_request"},
 		{"marker body too big", "POST", "/v1/sessions/exam1/markers", `{"sentinel":"cam","time":"2026-11-22T10:00:01Z","label":"x","note":"` + strings.Repeat("x", maxMarkerBody) + `"}`, 400, "bad_request"},
 		{"marker unknown session", "POST", "/v1/sessions/nope/markers", `{"sentinel":"cam","time":"2026-11-22T10:00:01Z","label":"x"}`, 404, "not_found"},
+		// Answered by the mux, not by an endpoint (JSONErrors).
+		{"unknown path", "GET", "/v1/nope", "", 404, "not_found"},
+		{"path under a segment", "GET", seg + "segments/0/more", "", 404, "not_found"},
+		{"wrong method on the list", "DELETE", "/v1/sessions", "", 405, "bad_request"},
+		{"wrong method on a segment", "PUT", seg + "segments/0", "", 405, "bad_request"},
+		{"wrong method on markers", "PATCH", "/v1/sessions/exam1/markers", "", 405, "bad_request"},
 	}
 	tok := e.token(auth.RoleProctor, "pat")
 	for _, tc := range tests {
@@ -153,6 +159,10 @@ func TestBadRequests(t *testing.T) {
 			}
 			if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
 				t.Fatalf("error Content-Type %q", ct)
+			}
+			allow := resp.Header.Get("Allow")
+			if tc.status == 405 && !strings.HasPrefix(allow, "GET, HEAD") {
+				t.Fatalf("405 Allow %q, want GET, HEAD first", allow)
 			}
 		})
 	}

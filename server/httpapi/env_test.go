@@ -75,7 +75,7 @@ func newEnv(t testing.TB) *env {
 	api := &API{Store: st, Meta: db, Live: e.live, Auth: signer, Now: func() time.Time { return e.now }}
 	mux := http.NewServeMux()
 	api.Register(mux)
-	e.srv = httptest.NewServer(mux)
+	e.srv = httptest.NewServer(JSONErrors(mux)) // as the server mounts it
 	t.Cleanup(func() {
 		e.srv.Close()
 		db.Close()

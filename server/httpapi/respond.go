@@ -19,8 +19,12 @@ func WriteError(w http.ResponseWriter, status int, code, msg string) {
 	body.Error.Message = msg
 	h := w.Header()
 	// Drop headers set for a body that is not coming (ServeContent and
-	// media.mp4 set them before they can fail).
+	// media.mp4 set them before they can fail), except the Content-Range
+	// "bytes */SIZE" of a 416, which RFC 9110 (15.5.17) asks for.
 	for _, k := range []string{"Content-Length", "Content-Range", "ETag", "Cache-Control", "Content-Disposition"} {
+		if k == "Content-Range" && status == http.StatusRequestedRangeNotSatisfiable {
+			continue
+		}
 		h.Del(k)
 	}
 	if status == http.StatusUnauthorized {

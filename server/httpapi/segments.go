@@ -76,7 +76,7 @@ func segmentInfo(rec store.Record) proto.Segment {
 }
 
 // segment answers GET .../segments/{seq} with the raw payload, with
-// ranges, a strong ETag and conditional requests (http.ServeContent).
+// ranges, a strong ETag and conditional requests (serveContent).
 func (a *API) segment(w http.ResponseWriter, r *http.Request, _ auth.Claims) error {
 	sid, id, err := streamIDs(r)
 	if err != nil {
@@ -105,7 +105,7 @@ func (a *API) segment(w http.ResponseWriter, r *http.Request, _ auth.Claims) err
 	h.Set("ETag", fmt.Sprintf(`"%s-%s-%d-%08x"`, id, sid, rec.Seq, rec.Checksum))
 	h.Set("Cache-Control", cacheImmutable)
 	h.Set("X-Content-Type-Options", "nosniff")
-	http.ServeContent(w, r, "", time.Time{}, rd)
+	serveContent(w, r, rd)
 	return nil
 }
 
@@ -149,6 +149,6 @@ func (a *API) initSegment(w http.ResponseWriter, r *http.Request, _ auth.Claims)
 	h.Set("Cache-Control", cache)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Proctor-Generation", fmt.Sprint(gen))
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
+	serveContent(w, r, bytes.NewReader(b))
 	return nil
 }
