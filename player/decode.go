@@ -41,6 +41,9 @@ func (e *engine) decodeSegment(seg segment, data []byte, from int) {
 			e.stopAt(seg, data, i)
 			return
 		}
+		if i > from && e.overtaken(seg.seq) {
+			return
+		}
 		keyOnly := p.keyA.Load() || preview
 		if e.keyOnly && !keyOnly {
 			e.needKey = true // the skipped references are not in the decoder

@@ -164,7 +164,7 @@ func (e *engine) step() bool {
 	if !ok {
 		return e.missing()
 	}
-	if e.p.currentMode() == ModeLive && e.lagging(seg) {
+	if e.p.currentMode() == ModeLive && e.lagging(seg) || e.overtaken(seg.seq) {
 		return true
 	}
 	data := seg.data
