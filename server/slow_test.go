@@ -58,8 +58,12 @@ func TestStalledWatcher(t *testing.T) {
 			progress[i].Store(total) // done (or failed): stop pacing on it
 		}()
 	}
-	// Pace the publisher on the readers (never more than 10 segments ahead
-	// of the slowest), so a skip could only come from the stalled watcher.
+	// Publishing starts once the server holds every subscription (the
+	// stalled watcher's too): a busy server could otherwise start a reader
+	// at a later keyframe. Then the publisher is paced on the readers
+	// (never more than 10 segments ahead of the slowest), so a skip could
+	// only come from the stalled watcher.
+	waitFor(t, func() bool { return e.s.hub.Totals().Watchers == readers+1 })
 	start := time.Now()
 	for seq := 0; seq < total; seq++ {
 		for i := range readers {
@@ -86,3 +90,4 @@ func TestStalledWatcher(t *testing.T) {
 	t.Logf("published and relayed %d segments in %v; stalled watcher: skips %d, write failures %d",
 		total, elapsed, e.s.m.skips.Load(), e.s.m.writeFailures.Load())
 }
+
