@@ -56,7 +56,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	log, err := viewLogger(*level, stderr)
+	log, err := mediaLogger(*level, stderr)
 	if err != nil {
 		return &ExitError{Code: 2, Err: err}
 	}

@@ -67,7 +67,7 @@ func runSentinel(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	log, err := sentinelLogger(*level, stderr)
+	log, err := mediaLogger(*level, stderr)
 	if err != nil {
 		return &ExitError{Code: 2, Err: err}
 	}
@@ -151,9 +151,11 @@ func defaultSentinelID() string {
 	return strings.TrimRight(id, "-")
 }
 
-// sentinelLogger logs text to stderr at level; FFmpeg's own logging is
-// kept quiet (its failures come back as errors) unless level is debug.
-func sentinelLogger(level string, w io.Writer) (*slog.Logger, error) {
+// mediaLogger logs text to w at level, for the modes that encode or
+// decode (sentinel, view, demo). FFmpeg's own logging (libx264's banner
+// and summary, decoder complaints about a damaged picture) is kept quiet,
+// since its failures come back as errors, unless level is debug.
+func mediaLogger(level string, w io.Writer) (*slog.Logger, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)

@@ -4,9 +4,7 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 
@@ -34,7 +32,7 @@ func runView(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	log, err := viewLogger(*level, stderr)
+	log, err := mediaLogger(*level, stderr)
 	if err != nil {
 		return &ExitError{Code: 2, Err: err}
 	}
@@ -61,14 +59,6 @@ func viewRun(ctx context.Context, cfg ui.Config) error {
 	a.ShowAndRun()
 	a.Close()
 	return nil
-}
-
-func viewLogger(level string, w io.Writer) (*slog.Logger, error) {
-	var lv slog.Level
-	if err := lv.UnmarshalText([]byte(level)); err != nil {
-		return nil, fmt.Errorf("log level %q: %v", level, err)
-	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: lv})), nil
 }
 
 // viewUTF8Locale sets a UTF-8 locale when none is set: Fyne logs an error
