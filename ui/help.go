@@ -44,7 +44,7 @@ var Shortcuts = []ShortcutGroup{
 		{"Space", "play / pause"},
 		{"Left / Right", "jump 10 s back / forward"},
 		{", / .", "one frame back / forward"},
-		{"[ / ]", "slower / faster (0.5x … 16x)"},
+		{"[ / ]", "slower / faster (0.25x … 16x)"},
 		{"+ / - / 0", "zoom the timeline in / out / whole session"},
 		{"L", "back to live (open sessions)"},
 		{"M", "flag an incident at the current time"},

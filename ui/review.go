@@ -13,7 +13,7 @@ import (
 )
 
 // Speeds offered by the review player.
-var Speeds = []float64{0.5, 1, 2, 4, 8, 16}
+var Speeds = []float64{0.25, 0.5, 1, 2, 4, 8, 16}
 
 // Review steps.
 const (
