@@ -48,7 +48,14 @@ type TimelineModel struct {
 }
 
 // NewTimelineModel shows the whole span [start, end].
+//
+// The model keeps wall-clock times only (Round(0) drops the monotonic
+// reading of time.Now): compared with the server's times, which have
+// none, a mix would follow two clocks that drift apart, and a window
+// showing the whole session would stop matching its start by a few
+// nanoseconds and turn into a fixed-width window sliding with the end.
 func NewTimelineModel(start, end time.Time) TimelineModel {
+	start, end = start.Round(0), end.Round(0)
 	if !end.After(start) {
 		end = start.Add(MinZoom)
 	}
@@ -79,6 +86,7 @@ func (m TimelineModel) At(x, width float32) time.Time {
 // SetEnd grows the session's extent (a live session). A window showing
 // the whole session keeps doing so; one showing the end follows it.
 func (m *TimelineModel) SetEnd(end time.Time) {
+	end = end.Round(0)
 	if !end.After(m.End) {
 		return
 	}
@@ -100,6 +108,7 @@ func (m *TimelineModel) SetEnd(end time.Time) {
 // Zoom scales the window by factor (< 1 zooms in) around t, keeping t at
 // the same place, between MinZoom and the whole session.
 func (m *TimelineModel) Zoom(factor float64, around time.Time) {
+	around = around.Round(0)
 	w := m.Window()
 	nw := time.Duration(float64(w) * factor)
 	total := m.End.Sub(m.Start)
@@ -121,8 +130,14 @@ func (m *TimelineModel) Zoom(factor float64, around time.Time) {
 // ZoomAll shows the whole session.
 func (m *TimelineModel) ZoomAll() { m.From, m.To = m.Start, m.End }
 
-// Reveal pans the window so t is visible.
+// Reveal pans the window so t is visible. A time past the end (the play
+// position of a live session, which moves on between SetEnd calls) first
+// extends the session, so a window showing all of it keeps doing so.
 func (m *TimelineModel) Reveal(t time.Time) {
+	t = t.Round(0)
+	if t.After(m.End) {
+		m.SetEnd(t)
+	}
 	w := m.Window()
 	if t.Before(m.From) {
 		m.From, m.To = t, t.Add(w)

@@ -79,6 +79,31 @@ func newTimelineWindow(t *testing.T) (*Timeline, fyne.Window) {
 	return tl, w
 }
 
+// A live session's play position runs ahead of the end the review screen
+// last set (once a second): showing it extends the session, and a window
+// that shows the whole session keeps doing so.
+func TestTimelineWholeWindowFollowsALivePosition(t *testing.T) {
+	m := NewTimelineModel(at(0), at(1))
+	for s := 1; s <= 30; s++ {
+		m.SetEnd(at(s))
+		p := at(s).Add(300 * time.Millisecond)
+		m.Reveal(p)
+		if m.To.Before(p) {
+			t.Fatalf("position %v is past the window's end %v", p, m.To)
+		}
+	}
+	if !m.From.Equal(at(0)) || !m.To.Equal(m.End) || m.End.Before(at(30)) {
+		t.Fatalf("window %v..%v of %v..%v, want the whole session", m.From, m.To, m.Start, m.End)
+	}
+	// Zoomed in at the end, the window keeps its width and follows.
+	m.Zoom(0.25, m.End)
+	w := m.Window()
+	m.Reveal(m.End.Add(time.Second))
+	if m.Window() != w || !m.To.Equal(m.End) {
+		t.Fatalf("zoomed window %v..%v (width %v, want %v) of ..%v", m.From, m.To, m.Window(), w, m.End)
+	}
+}
+
 func TestTimelineDragPreviewsThenSeeks(t *testing.T) {
 	tl, w := newTimelineWindow(t)
 	var previews, seeks []time.Time
