@@ -90,4 +90,3 @@ func TestStalledWatcher(t *testing.T) {
 	t.Logf("published and relayed %d segments in %v; stalled watcher: skips %d, write failures %d",
 		total, elapsed, e.s.m.skips.Load(), e.s.m.writeFailures.Load())
 }
-
