@@ -164,7 +164,10 @@ func (e *engine) step() bool {
 	if !ok {
 		return e.missing()
 	}
-	if e.p.currentMode() == ModeLive && e.lagging(seg) || e.overtaken(seg.seq) {
+	if e.p.currentMode() == ModeLive && e.lagging(seg) {
+		return true
+	}
+	if e.overtaken(seg.seq) {
 		return true
 	}
 	data := seg.data

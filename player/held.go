@@ -79,8 +79,9 @@ func (r *heldRing) free() {
 }
 
 // flushHeld ends a seek: the picture `back` frames before the one at or
-// before the target is queued, followed by the newer pictures held. When this GOP does not reach back that far,
-// the seek continues from the previous keyframe (resolved is cleared).
+// before the target is queued, followed by the newer pictures held. When
+// this GOP does not reach back that far, the seek continues from the
+// previous keyframe (resolved is cleared).
 func (e *engine) flushHeld() {
 	if !e.seeking {
 		return

@@ -13,7 +13,7 @@ func (e *engine) overtaken(seq uint64) bool {
 		p.mu.Unlock()
 		return false
 	}
-	pos := p.clk.position(p.clock.Now(), p.speed)
+	pos := p.clk.position(p.clock.Now(), p.speedLocked())
 	p.mu.Unlock()
 	k, ok := p.tl.keyAtOrBefore(pos)
 	if !ok || k.seq <= seq {
