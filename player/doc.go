@@ -19,10 +19,6 @@
 // (a few lines of its own cgo send the padded packets and scale into the
 // image; proto.ParseMedia reads track fragments by hand).
 //
-// A seek decodes from the keyframe at or before the target, leaving out
-// the pictures nothing refers to (nal_ref_idc 0, such as non-reference
-// B-pictures) that come before the picture it shows.
-//
 // # Sources
 //
 // A LiveFeed delivers the live messages of one watch subscription (init,
@@ -35,10 +31,17 @@
 // recent segments); GoLive returns to the leading edge.
 //
 // A seek decodes from the keyframe at or before the target and shows the
-// picture at or before it; pictures before it are decoded, not scaled. A
-// seek forward within reach (no keyframe between the picture being decoded
-// and the target, pictures in presentation order as the Sentinel encodes)
-// continues from where decoding is instead of starting at the keyframe.
+// picture at or before it; pictures before it are decoded, not scaled,
+// and those nothing refers to (nal_ref_idc 0, such as non-reference
+// B-pictures) are not decoded at all. A seek forward within reach (no
+// keyframe between the picture being decoded and the target, pictures in
+// presentation order as the Sentinel encodes) continues from where
+// decoding is instead of starting at the keyframe.
+//
+// History playback that cannot keep up with its speed (16x of a 30 fps
+// stream is more than one thread decodes) goes on at the keyframe at the
+// play position whenever the clock has passed one, instead of falling
+// further and further behind (trick play).
 //
 // # Time
 //
