@@ -49,11 +49,13 @@ func TestSeekOverHTTP(t *testing.T) {
 // BenchmarkSeekOverHTTP measures seek-to-frame latency (Seek until Take
 // returns the frame at or before the target) over loopback HTTP for a
 // 720p stream with a 2 s GOP stored on a real server, at the reference
-// Sentinel's default 5 fps (10 pictures a GOP, its default bitrate of
-// 0.2 bit per pixel per frame) and at 30 fps (60 pictures a GOP, x264's
-// default quality). Each op is one seek to a random time. "cold" uses a
-// fresh player per seek (the segment is fetched); "warm" seeks one player
-// around a session it has cached (decoding from the keyframe dominates).
+// Sentinel's default 5 fps (10 pictures a GOP) and at 15 fps, the rate a
+// focused tile asks for (30 pictures), both at the Sentinel's default
+// bitrate of 0.2 bit per pixel per frame, and at 30 fps (60 pictures a
+// GOP, x264's default quality). Each op is one seek to a random time.
+// "cold" uses a fresh player per seek (the segment is fetched); "warm"
+// seeks one player around a session it has cached (decoding from the
+// keyframe dominates).
 //
 // At 30 fps the GOP structure decides: a seek decodes every reference
 // picture from the keyframe to the target, so "30fps" (P-pictures only,
@@ -70,6 +72,7 @@ func BenchmarkSeekOverHTTP(b *testing.B) {
 		x264 string
 	}{
 		{"5fps", 5, ""},
+		{"15fps", 15, ""},
 		{"30fps", 30, ""},
 		{"30fps-b2", 30, "bframes=2:b-adapt=0:b-pyramid=none"},
 		{"30fps-b3pyramid", 30, "bframes=3:b-adapt=0:b-pyramid=normal"},
@@ -77,7 +80,7 @@ func BenchmarkSeekOverHTTP(b *testing.B) {
 		fps := tc.fps
 		id, sid := "cam-720-"+tc.name, "exam-720-"+tc.name
 		var extra []string
-		if fps == 5 {
+		if fps <= 15 {
 			// sentinel.Config's default Bitrate, maxrate and bufsize.
 			rate := fmt.Sprint(1280 * 720 * fps / 5)
 			extra = []string{"-b:v", rate, "-maxrate", fmt.Sprint(1280 * 720 * fps * 3 / 10),
