@@ -11,8 +11,9 @@ import (
 )
 
 // TestMuxErrorsAreJSON: what no route answers gets the JSON error body
-// of every endpoint, with the mux's status and Allow header; redirects and
-// the routes themselves are untouched.
+// of every endpoint, with the mux's status and Allow header; so does a
+// WebSocket endpoint asked without an upgrade. Redirects and the routes
+// themselves are untouched.
 func TestMuxErrorsAreJSON(t *testing.T) {
 	e := startServer(t, nil)
 	tok := e.token(auth.RoleAdmin, "root")
@@ -32,6 +33,8 @@ func TestMuxErrorsAreJSON(t *testing.T) {
 		{"put markers", "PUT", "/v1/sessions/exam1/markers", 405, proto.CodeBadRequest, "GET, HEAD, POST"},
 		{"post to ingest", "POST", "/v1/ingest", 405, proto.CodeBadRequest, "GET, HEAD"},
 		{"post to a seed path", "POST", "/cam/key/publish", 405, proto.CodeBadRequest, "GET, HEAD"},
+		{"ingest without a WebSocket upgrade", "GET", "/v1/ingest", 400, proto.CodeBadRequest, ""},
+		{"watch without a WebSocket upgrade", "GET", "/v1/watch", 400, proto.CodeBadRequest, ""},
 		{"healthz", "GET", "/healthz", 200, "", ""},
 		{"session list", "GET", "/v1/sessions", 200, "", ""},
 	}

@@ -14,6 +14,7 @@ import (
 
 	"proctor/proto"
 	"proctor/server/auth"
+	"proctor/server/httpapi"
 )
 
 // errTooLarge means a received message is over the size limit.
@@ -29,6 +30,11 @@ func newUpgrader(writeBuf int) *websocket.Upgrader {
 		HandshakeTimeout: 10 * time.Second,
 		// Credentials are bearer tokens, not cookies: any origin may connect.
 		CheckOrigin: func(*http.Request) bool { return true },
+		// A request that is not a WebSocket handshake gets the JSON error
+		// body of every HTTP error, not gorilla's text.
+		Error: func(w http.ResponseWriter, _ *http.Request, status int, reason error) {
+			httpapi.WriteError(w, status, proto.CodeBadRequest, "a WebSocket endpoint: "+reason.Error())
+		},
 	}
 }
 
