@@ -37,9 +37,10 @@ build:
 server:
 	CGO_ENABLED=0 $(GO) build -tags serveronly -o $(BIN)/proctor-server .
 
-## test: vet, the server-only build, every test, and a short fuzz run
+## test: vet (also of the player without libyuv), the server-only build, every test, and a short fuzz run
 test: deps
 	$(GO) vet ./...
+	$(GO) vet -tags nolibyuv ./player
 	CGO_ENABLED=0 $(GO) build -tags serveronly -o /dev/null .
 	$(GO) test -count=1 -timeout 20m ./...
 	$(MAKE) --no-print-directory fuzz
