@@ -33,6 +33,12 @@ func (e *engine) decodeSegment(seg segment, data []byte, from int) {
 	// A seek decodes from the keyframe to the target, but a picture that
 	// nothing refers to and that is not shown need not be decoded at all.
 	skipBefore, nalLen := e.seekSkipBefore(mi.Samples, from), nalLengthSize(e.info.AVCC)
+	e.recentFrom = time.Time{}
+	if e.seeking && mi.Duration > 0 {
+		// A seek keeps only the pictures it may step back to.
+		per := time.Duration(mi.Duration) * time.Second / time.Duration(e.ts) / time.Duration(len(mi.Samples))
+		e.recentFrom = e.target.Add(-per * (maxStepBack + 1))
+	}
 	for i, s := range mi.Samples {
 		if i < from {
 			continue
@@ -53,6 +59,7 @@ func (e *engine) decodeSegment(seg segment, data []byte, from int) {
 			continue
 		}
 		if s.DTS+int64(s.CTO) < skipBefore && e.seeking && disposable(data[s.Offset:s.Offset+s.Size], nalLen) {
+			e.recent.reset() // the pictures kept no longer follow on
 			continue
 		}
 		// Timestamps given to the decoder are capture times in Unix
@@ -61,7 +68,7 @@ func (e *engine) decodeSegment(seg segment, data []byte, from int) {
 		pts := e.micros(s.DTS + int64(s.CTO))
 		err := e.dec.send(data[s.Offset:s.Offset+s.Size], pts, e.micros(s.DTS), s.Sync)
 		if err != nil {
-			e.dec.reset()
+			e.resetDecoder()
 			e.needKey = true
 			p.report(fmt.Errorf("segment %d: %w", seg.seq, err), 0, "seq", seg.seq)
 			continue
@@ -77,6 +84,7 @@ func (e *engine) decodeSegment(seg segment, data []byte, from int) {
 			e.dec.drain()
 			got = e.receiveAll()
 			e.dec.restart()
+			e.recent.reset()
 			e.needKey = true
 			if !e.resolved {
 				return
@@ -131,6 +139,7 @@ func (e *engine) ensureGeneration(seg segment) error {
 		e.dec.drain()
 		e.receiveAll()
 	}
+	e.recent.reset()
 	if err := e.dec.open(info.AVCC); err != nil {
 		e.haveGen = false
 		return fmt.Errorf("%w: generation %d: %w", ErrCorrupt, seg.gen, err)
@@ -172,7 +181,7 @@ func (e *engine) receiveAll() int {
 	for {
 		ok, err := e.dec.receive()
 		if err != nil {
-			e.dec.reset()
+			e.resetDecoder()
 			e.needKey = true
 			e.p.report(fmt.Errorf("segment %d: %w", e.seq, err), 0)
 			return n
@@ -190,6 +199,7 @@ func (e *engine) receiveAll() int {
 func (e *engine) deliver() {
 	e.p.countDecoded()
 	t := time.UnixMicro(e.dec.out.Pts())
+	e.keepRecent(t)
 	if e.seeking {
 		if !t.After(e.target) {
 			if err := e.ring.push(e.dec.out, t, e.seq); err != nil {
@@ -206,7 +216,8 @@ func (e *engine) deliver() {
 }
 
 // emit scales src into a pooled frame at the current size and queues it.
-func (e *engine) emit(src *astiav.Frame, t time.Time, seq uint64) {
+// It reports false when a newer command (or Close) came first.
+func (e *engine) emit(src *astiav.Frame, t time.Time, seq uint64) bool {
 	p := e.p
 	p.mu.Lock()
 	size := p.size
@@ -215,10 +226,10 @@ func (e *engine) emit(src *astiav.Frame, t time.Time, seq uint64) {
 	if err := e.dec.scale(src, f.Image); err != nil {
 		p.pool.put(f)
 		p.report(err, 0)
-		return
+		return true
 	}
 	f.Time, f.Seq, f.Generation = t, seq, e.gen
 	f.Keyframe = src.KeyFrame()
 	f.Source = Size{src.Width(), src.Height()}
-	p.push(e.epoch, f)
+	return p.push(e.epoch, f)
 }

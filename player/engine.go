@@ -44,6 +44,13 @@ type engine struct {
 	// changed; a seek forward within reach continues from there.
 	resume resumePoint
 
+	// recent keeps the last pictures decoded while paused, from
+	// recentFrom on, for steps back (see recent.go); paused is the
+	// player's mode as of the current command.
+	recent     heldRing
+	recentFrom time.Time
+	paused     bool
+
 	// Timestamp anchor of the segment being decoded.
 	segStart time.Time
 	pts0     int64
@@ -62,6 +69,7 @@ func (p *Player) runEngine() {
 	defer dec.close()
 	e := &engine{p: p, dec: dec, epoch: ^uint64(0), timer: time.NewTimer(time.Hour)}
 	defer e.ring.free()
+	defer e.recent.free()
 	e.timer.Stop()
 	for p.ctx.Err() == nil {
 		e.sync()
@@ -78,12 +86,13 @@ func (e *engine) sync() {
 	}
 	e.p.mu.Lock()
 	e.epoch, e.cmd = e.p.epoch, e.p.cmd
+	e.paused = e.p.mode == ModePaused
 	e.p.mu.Unlock()
-	if e.continueSeek() {
+	if e.continueSeek() || e.stepBackFromRecent() {
 		return
 	}
 	e.resume = resumePoint{}
-	e.dec.reset()
+	e.resetDecoder()
 	e.needKey, e.seeking, e.idle, e.resolved = true, false, false, false
 	e.ring.reset()
 }
@@ -247,7 +256,7 @@ func (e *engine) skip(seq uint64, err error) {
 		e.dec.drain()
 		e.receiveAll()
 	}
-	e.dec.reset()
+	e.resetDecoder()
 	e.p.report(err, gaps, "seq", seq)
 }
 

@@ -106,6 +106,6 @@ func (e *engine) flushHeld() {
 	e.cmd.back = e.back - r.n
 	r.reset()
 	e.resolved = false
-	e.dec.reset()
+	e.resetDecoder()
 	e.needKey = true
 }

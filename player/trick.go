@@ -21,7 +21,7 @@ func (e *engine) overtaken(seq uint64) bool {
 	}
 	e.resume = resumePoint{}
 	e.cur, e.needKey = k.seq, true
-	e.dec.reset()
+	e.resetDecoder()
 	p.log.Debug("history playback fell behind its clock; going on at the keyframe at the play position", "from", seq, "to", k.seq)
 	return true
 }

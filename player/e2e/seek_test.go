@@ -160,3 +160,48 @@ func benchSeeks(b *testing.B, arch player.Archive, frame time.Duration) {
 		})
 	}
 }
+
+// BenchmarkStepBack measures one step back (Step(-1) until Take returns
+// the previous frame) while paused, over loopback HTTP, 720p with a 2 s
+// GOP: after each seek to a random time, five single steps back, as a
+// reviewer tapping the left arrow. One op is one step.
+func BenchmarkStepBack(b *testing.B) {
+	e := startServer(b)
+	for _, fps := range []int{5, 30} {
+		id, sid := fmt.Sprintf("cam-step-%d", fps), fmt.Sprintf("exam-step-%d", fps)
+		c := encode(b, fmt.Sprintf("testsrc2=s=1280x720:r=%d:d=20", fps), 2*fps, "frag_keyframe")
+		e.publish(b, id, sid, c, base)
+		frame := time.Second / time.Duration(fps)
+		b.Run(fmt.Sprintf("%dfps", fps), func(b *testing.B) {
+			p, err := player.New(nil, e.archive(id, sid), player.Options{Paused: true, Size: player.Size{Width: 640, Height: 360}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer p.Close()
+			waitFrame(b, p)
+			rng := rand.New(rand.NewPCG(3, 4))
+			var lat []time.Duration
+			b.ResetTimer()
+			for len(lat) < b.N {
+				b.StopTimer()
+				p.Seek(base.Add(time.Second + time.Duration(rng.Int64N(int64(18*time.Second)))))
+				cur := waitFrame(b, p)
+				b.StartTimer()
+				for range min(5, b.N-len(lat)) {
+					start := time.Now()
+					p.Step(-1)
+					f := waitFrame(b, p)
+					lat = append(lat, time.Since(start))
+					if d := cur.Time.Sub(f.Time); d <= 0 || d > frame+frame/10 {
+						b.Fatalf("step back from %v shows %v", cur.Time.Sub(base), f.Time.Sub(base))
+					}
+					cur = f
+				}
+			}
+			b.StopTimer()
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[(len(lat)*95)/100].Microseconds())/1000, "p95-ms")
+		})
+	}
+}
