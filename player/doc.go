@@ -36,7 +36,8 @@
 // B-pictures) are not decoded at all. A seek forward within reach (no
 // keyframe between the picture being decoded and the target, pictures in
 // presentation order as the Sentinel encodes) continues from where
-// decoding is instead of starting at the keyframe.
+// decoding is instead of starting at the keyframe. While paused, the last
+// pictures decoded are kept, so a step back among them needs no decoding.
 //
 // History playback that cannot keep up with its speed (16x of a 30 fps
 // stream is more than one thread decodes) goes on at the keyframe at the
