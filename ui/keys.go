@@ -151,3 +151,15 @@ func (a *App) reviewRune(c rune) {
 		}
 	}
 }
+
+// releaseFocus takes the keyboard focus from o (a list that was clicked),
+// so that the window's shortcuts receive the keys again.
+func releaseFocus(o fyne.CanvasObject) {
+	fo, ok := o.(fyne.Focusable)
+	if !ok {
+		return
+	}
+	if c := fyne.CurrentApp().Driver().CanvasForObject(o); c != nil && c.Focused() == fo {
+		c.Unfocus()
+	}
+}

@@ -97,6 +97,11 @@ func NewReviewScreen(archive Archive, run runner, s proto.Session) *ReviewScreen
 			o.(*widget.Label).SetText(fmt.Sprintf("%s  %s  (%s)", m.Time.Local().Format("15:04:05"), m.Label, m.Sentinel))
 		})
 	r.Markers.OnSelected = func(i widget.ListItemID) {
+		// Unselected at once, so the same marker can be picked again, and
+		// unfocused, so the arrows and space step and pause the player
+		// instead of moving through the list.
+		r.Markers.UnselectAll()
+		releaseFocus(r.Markers)
 		if i < len(r.markers) {
 			r.Timeline.SetTime(r.markers[i].Time)
 			r.Seek(r.markers[i].Time)
@@ -220,6 +225,7 @@ func (r *ReviewScreen) AddMarker(m proto.Marker) {
 	r.markers = append(r.markers, m)
 	r.Timeline.AddMarker(m)
 	r.Markers.Refresh()
+	r.showStatus()
 }
 
 // Event applies a backend event: markers from other proctors appear.

@@ -49,7 +49,7 @@ func TestReviewLoadsRangesAndMarkers(t *testing.T) {
 	if got := r.Timeline.ranges; len(got) != 2 || !got[0].To.Equal(at(60)) || !got[1].From.Equal(at(80)) {
 		t.Errorf("ranges %v", got)
 	}
-	if len(r.Timeline.Markers()) != 1 || !strings.Contains(r.Status.Text, "1 markers") {
+	if len(r.Timeline.Markers()) != 1 || !strings.HasSuffix(r.Status.Text, "· 1 marker") {
 		t.Errorf("markers %v, status %q", r.Timeline.Markers(), r.Status.Text)
 	}
 	test.AssertRendersToMarkup(t, "review.xml", w.Canvas())
@@ -77,6 +77,23 @@ func TestReviewControlsDriveEverySentinel(t *testing.T) {
 	}
 }
 
+// Picking a marker in the list seeks to it, every time it is picked, and
+// leaves the keyboard to the player's shortcuts.
+func TestReviewMarkerListSeeksAndGivesBackTheKeyboard(t *testing.T) {
+	r, arch, w := newReview(t)
+	w.Canvas().Focus(r.Markers) // as a click on the list does
+	r.Markers.Select(0)
+	if f := w.Canvas().Focused(); f != nil {
+		t.Fatalf("%T keeps the keyboard after a marker was picked", f)
+	}
+	r.Markers.Select(0) // the same marker again
+	for _, p := range arch.playbacks {
+		if n := strings.Count(strings.Join(p.commands(), ", "), "seek 09:00:30"); n != 2 {
+			t.Errorf("%s: %d seeks to the marker, want 2: %v", p.id, n, p.commands())
+		}
+	}
+}
+
 func TestReviewResyncsDriftingSentinel(t *testing.T) {
 	r, arch, _ := newReview(t)
 	arch.playbacks[0].Seek(at(50))
@@ -94,6 +111,9 @@ func TestReviewMarkerFromAnotherProctor(t *testing.T) {
 	r.AddMarker(proto.Marker{ID: 1, Session: "exam01", Sentinel: "s02", Time: at(30), Label: "Phone"}) // echo of a loaded one
 	if n := len(r.Timeline.Markers()); n != 2 {
 		t.Errorf("%d markers on the timeline, want 2", n)
+	}
+	if !strings.HasSuffix(r.Status.Text, "· 2 markers") {
+		t.Errorf("status %q after a marker was added", r.Status.Text)
 	}
 }
 

@@ -65,6 +65,7 @@ func NewSidebar() *Sidebar {
 			}
 		}
 		sb.list.UnselectAll()
+		releaseFocus(sb.list) // the keyboard goes back to the grid's shortcuts
 	}
 	sb.Content = container.NewBorder(container.NewVBox(sb.Search, sb.counts), nil, nil, nil, sb.list)
 	sb.SetGroups(nil, 0, 0, 0)
