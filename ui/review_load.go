@@ -21,10 +21,20 @@ func (r *ReviewScreen) load() {
 			r.markers = append(markers, r.markers...)
 			r.Timeline.SetMarkers(r.markers)
 			r.Markers.Refresh()
-			r.Status.SetText(fmt.Sprintf("%s · %s · %d markers", s.ID, s.State, len(r.markers)))
+			r.showStatus()
 		}
 	})
 	r.loadRanges()
+}
+
+// showStatus says which session this is, its state and how many markers
+// it has.
+func (r *ReviewScreen) showStatus() {
+	unit := "markers"
+	if len(r.markers) == 1 {
+		unit = "marker"
+	}
+	r.Status.SetText(fmt.Sprintf("%s · %s · %d %s", r.session.ID, r.session.State, len(r.markers), unit))
 }
 
 // loadRanges fetches the segment lists and shows the recorded ranges.
