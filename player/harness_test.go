@@ -147,3 +147,24 @@ func trimErr(err error) string {
 	}
 	return s
 }
+
+// pausedAt starts a paused player on the stored clip c (10 fps), seeks it
+// to frame n and checks that frame n is shown.
+func pausedAt(t *testing.T, c *clip, n int) (*Player, *manualClock) {
+	t.Helper()
+	clk := newManualClock(time.Unix(0, 0))
+	p := startPlayer(t, nil, newMemArchive(c), Options{Clock: clk, Paused: true, Size: Size{160, 120}})
+	takeNext(t, p, clk)
+	p.Seek(frameTime(n, 10))
+	if got := frameNumber(takeNext(t, p, clk).Image); got != n {
+		t.Fatalf("seek to frame %d shows %d", n, got)
+	}
+	return p, clk
+}
+
+// stepShow steps d frames and returns the number of the frame shown.
+func stepShow(t *testing.T, p *Player, clk *manualClock, d int) int {
+	t.Helper()
+	p.Step(d)
+	return frameNumber(takeNext(t, p, clk).Image)
+}

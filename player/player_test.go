@@ -97,18 +97,10 @@ func TestSeekShowsTheFrameAtOrBefore(t *testing.T) {
 }
 
 func TestStepBothWays(t *testing.T) {
-	c := makeClip(t, 320, 240, 10, 10, 0, 40, 0)
-	clk := newManualClock(time.Unix(0, 0))
-	p := startPlayer(t, nil, newMemArchive(c), Options{Clock: clk, Paused: true, Size: Size{160, 120}})
-	takeNext(t, p, clk)
-	p.Seek(frameTime(8, 10))
-	if n := frameNumber(takeNext(t, p, clk).Image); n != 8 {
-		t.Fatalf("seek: %d", n)
-	}
+	p, clk := pausedAt(t, makeClip(t, 320, 240, 10, 10, 0, 40, 0), 8)
 	var got []int
 	for _, d := range []int{1, 1, 1, 1, -1, -1, -1, -1, -1, -1, 1} {
-		p.Step(d)
-		got = append(got, frameNumber(takeNext(t, p, clk).Image))
+		got = append(got, stepShow(t, p, clk, d))
 	}
 	wantNumbers(t, got, []int{9, 10, 11, 12, 11, 10, 9, 8, 7, 6, 7})
 }
@@ -170,14 +162,7 @@ func TestKeyframesOnlyAndPreview(t *testing.T) {
 }
 
 func TestStepsBackAccumulate(t *testing.T) {
-	c := makeClip(t, 320, 240, 10, 10, 0, 40, 0)
-	clk := newManualClock(time.Unix(0, 0))
-	p := startPlayer(t, nil, newMemArchive(c), Options{Clock: clk, Paused: true, Size: Size{160, 120}})
-	takeNext(t, p, clk)
-	p.Seek(frameTime(22, 10))
-	if n := frameNumber(takeNext(t, p, clk).Image); n != 22 {
-		t.Fatalf("seek: %d", n)
-	}
+	p, clk := pausedAt(t, makeClip(t, 320, 240, 10, 10, 0, 40, 0), 22)
 	for range 5 { // a held arrow key: no Take in between
 		p.Step(-1)
 	}

@@ -1,26 +1,13 @@
 package player
 
-import (
-	"testing"
-	"time"
-)
+import "testing"
 
 // Stepping back while paused shows the pictures decoded last without
 // decoding again from the keyframe, exactly, in both directions, and goes
 // on decoding from where it was; beyond them it decodes as before.
 func TestStepBackUsesRecentPictures(t *testing.T) {
-	c := makeSentinelClip(t, 320, 240, 10, 30, 60)
-	clk := newManualClock(time.Unix(0, 0))
-	p := startPlayer(t, nil, newMemArchive(c), Options{Clock: clk, Paused: true, Size: Size{160, 120}})
-	takeNext(t, p, clk)
-	p.Seek(frameTime(25, 10))
-	if n := frameNumber(takeNext(t, p, clk).Image); n != 25 {
-		t.Fatalf("seek: %d", n)
-	}
-	step := func(d int) int {
-		p.Step(d)
-		return frameNumber(takeNext(t, p, clk).Image)
-	}
+	p, clk := pausedAt(t, makeSentinelClip(t, 320, 240, 10, 30, 60), 25)
+	step := func(d int) int { return stepShow(t, p, clk, d) }
 	d0 := p.Stats().Decoded
 	var got []int
 	for range 8 {
