@@ -27,15 +27,16 @@ const (
 	RoleProctor  Role = "proctor"  // live, history, markers
 	RoleReviewer Role = "reviewer" // history, markers
 	RoleAdmin    Role = "admin"    // everything
+	RoleMetrics  Role = "metrics"  // GET /metrics and nothing else
 )
 
 // ParseRole checks a role name.
 func ParseRole(s string) (Role, error) {
 	switch r := Role(s); r {
-	case RoleSentinel, RoleProctor, RoleReviewer, RoleAdmin:
+	case RoleSentinel, RoleProctor, RoleReviewer, RoleAdmin, RoleMetrics:
 		return r, nil
 	}
-	return "", fmt.Errorf("unknown role %q (sentinel, proctor, reviewer, admin)", s)
+	return "", fmt.Errorf("unknown role %q (sentinel, proctor, reviewer, admin, metrics)", s)
 }
 
 // Errors of Verify.
@@ -51,7 +52,32 @@ type Claims struct {
 	Role    Role   `json:"role"`
 	Subject string `json:"sub"`
 	Expiry  int64  `json:"exp"` // Unix seconds; 0: never
+	// Sessions, for a Sentinel token, names the sessions it may join
+	// (empty: the server decides, see MayJoin).
+	Sessions []string `json:"ses,omitempty"`
 }
+
+// MayJoin reports whether the holder may publish into session sid by
+// naming it: an admin always, a Sentinel whose token names sessions only
+// into those, and one whose token names none into any (the server then
+// keeps it from changing a session another Sentinel opened).
+func (c Claims) MayJoin(sid string) bool {
+	if c.Role == RoleAdmin || len(c.Sessions) == 0 {
+		return true
+	}
+	for _, s := range c.Sessions {
+		if s == sid {
+			return true
+		}
+	}
+	return false
+}
+
+// NamesSessions reports whether the token limits the sessions it joins.
+func (c Claims) NamesSessions() bool { return len(c.Sessions) > 0 }
+
+// CanReadMetrics reports whether the holder may read /metrics.
+func (c Claims) CanReadMetrics() bool { return c.Role == RoleMetrics || c.Role == RoleAdmin }
 
 // CanPublish reports whether the holder may publish as sentinel id.
 func (c Claims) CanPublish(id string) bool {

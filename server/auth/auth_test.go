@@ -63,17 +63,36 @@ func TestFromRequest(t *testing.T) {
 
 func TestRoles(t *testing.T) {
 	for _, tc := range []struct {
-		role                   Role
-		publish, watch, review bool
+		role                            Role
+		publish, watch, review, metrics bool
 	}{
-		{RoleSentinel, true, false, false},
-		{RoleProctor, false, true, true},
-		{RoleReviewer, false, false, true},
-		{RoleAdmin, true, true, true},
+		{RoleSentinel, true, false, false, false},
+		{RoleProctor, false, true, true, false},
+		{RoleReviewer, false, false, true, false},
+		{RoleAdmin, true, true, true, true},
+		{RoleMetrics, false, false, false, true},
 	} {
 		c := Claims{Role: tc.role, Subject: "x"}
-		if c.CanPublish("x") != tc.publish || c.CanWatch() != tc.watch || c.CanReview() != tc.review {
-			t.Errorf("%s: publish %v watch %v review %v", tc.role, c.CanPublish("x"), c.CanWatch(), c.CanReview())
+		if c.CanPublish("x") != tc.publish || c.CanWatch() != tc.watch || c.CanReview() != tc.review || c.CanReadMetrics() != tc.metrics {
+			t.Errorf("%s: publish %v watch %v review %v metrics %v", tc.role, c.CanPublish("x"), c.CanWatch(), c.CanReview(), c.CanReadMetrics())
+		}
+	}
+}
+
+func TestMayJoin(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		claims Claims
+		sid    string
+		want   bool
+	}{
+		{"no claim joins any", Claims{Role: RoleSentinel, Subject: "cam-1"}, "exam-42", true},
+		{"named session", Claims{Role: RoleSentinel, Subject: "cam-1", Sessions: []string{"exam-41", "exam-42"}}, "exam-42", true},
+		{"other session", Claims{Role: RoleSentinel, Subject: "cam-1", Sessions: []string{"exam-41"}}, "exam-42", false},
+		{"admin", Claims{Role: RoleAdmin, Sessions: []string{"exam-41"}}, "exam-42", true},
+	} {
+		if got := tc.claims.MayJoin(tc.sid); got != tc.want {
+			t.Errorf("%s: MayJoin(%s) = %v", tc.name, tc.sid, got)
 		}
 	}
 }
