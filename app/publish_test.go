@@ -37,7 +37,7 @@ func TestPublishBinary(t *testing.T) {
 
 	t.Run("ffmpeg pipe", func(t *testing.T) {
 		const channel = "cam-pipe"
-		target := ps.ws + "/" + channel + "/" + ps.signer.StreamKey(channel) + "/publish"
+		target := ps.ws + "/" + channel + "/" + ps.key(t, channel, auth.StreamPublish) + "/publish"
 		ff := exec.Command("ffmpeg", testmedia.Args(publishClip, "-")...)
 		ff.Stderr = logWriter{t}
 		ffOut, err := ff.StdoutPipe()
@@ -132,9 +132,10 @@ func TestPublishBinary(t *testing.T) {
 		{"receive url", ps.ws + "/cam-1/key/receive", 2, "is not a ws://HOST:PORT/CHANNEL/KEY/publish URL", nil},
 		{"unreachable", "ws://" + deadAddr + "/cam-1/key/publish", 1, "connect:", nil},
 		{"wrong key", ps.ws + "/cam-1/" + strings.Repeat("0", 32) + "/publish", 1, "refused: Invalid streaming key", nil},
-		{"another channel's key", ps.ws + "/cam-2/" + ps.signer.StreamKey("cam-1") + "/publish", 1, "refused: Invalid streaming key", nil},
-		{"bad channel", ps.ws + "/Cam.1/" + ps.signer.StreamKey("cam-1") + "/publish", 1, "refused: Invalid channel", nil},
-		{"not fmp4", ps.ws + "/cam-3/" + ps.signer.StreamKey("cam-3") + "/publish", 1, "refused: ", []byte("this is not a video stream at all")},
+		{"another channel's key", ps.ws + "/cam-2/" + ps.key(t, "cam-1", auth.StreamPublish) + "/publish", 1, "refused: Invalid streaming key", nil},
+		{"receive key", ps.ws + "/cam-2/" + ps.key(t, "cam-2", auth.StreamReceive) + "/publish", 1, "refused: Invalid streaming key: stream key of the wrong kind", nil},
+		{"bad channel", ps.ws + "/Cam.1/" + ps.key(t, "cam-1", auth.StreamPublish) + "/publish", 1, "refused: Invalid channel", nil},
+		{"not fmp4", ps.ws + "/cam-3/" + ps.key(t, "cam-3", auth.StreamPublish) + "/publish", 1, "refused: ", []byte("this is not a video stream at all")},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -182,6 +183,16 @@ func TestPublishBinary(t *testing.T) {
 type publishServer struct {
 	addr, ws, http string
 	signer         *auth.Signer
+}
+
+// key returns channel's never-expiring stream key of kind.
+func (ps *publishServer) key(t *testing.T, channel string, kind auth.StreamKind) string {
+	t.Helper()
+	k, err := ps.signer.StreamKey(channel, kind, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
 
 func startPublishServer(t *testing.T) *publishServer {

@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"proctor/proto"
+	"proctor/server/auth"
 )
 
 // The seed-compatible endpoint (seed 004): ws://HOST/{CHANNEL}/{KEY}/{KIND}
@@ -101,6 +102,15 @@ func (sc *seedConn) heartbeat(done <-chan struct{}) {
 	}
 }
 
+// seedKeyKind is the stream key kind a seed connection kind needs: only
+// publish publishes; receive, receive-clear-cache and probe read.
+func seedKeyKind(kind string) auth.StreamKind {
+	if kind == seedPublish {
+		return auth.StreamPublish
+	}
+	return auth.StreamReceive
+}
+
 // handleSeed serves GET /{channel}/{key}/{kind}.
 func (s *Server) handleSeed(w http.ResponseWriter, r *http.Request) {
 	kind := r.PathValue("kind")
@@ -134,8 +144,9 @@ func (s *Server) handleSeed(w http.ResponseWriter, r *http.Request) {
 	case !seedName(key):
 		sc.refuse("Invalid streaming key: use a-z 0-9 - _")
 		return
-	case !s.signer.VerifyStreamKey(channel, key):
-		sc.refuse("Invalid streaming key")
+	}
+	if err := s.signer.VerifyStreamKey(channel, key, seedKeyKind(kind), s.now()); err != nil {
+		sc.refuse("Invalid streaming key: " + err.Error())
 		return
 	}
 	sc.log = sc.log.With("sentinel", channel)

@@ -12,6 +12,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"proctor/proto"
+	"proctor/server/auth"
 )
 
 // Fan-out load of BenchmarkSeedFanout: 50 publishers, each watched by 20
@@ -168,7 +169,7 @@ func runSeedFanout(b *testing.B, cl *clip) fanResult {
 	counts := make([]fanResult, fanPublishers*fanReceivers)
 	var done, readers sync.WaitGroup
 	for p, id := range ids {
-		key := e.signer.StreamKey(id)
+		key := e.streamKey(b, id, auth.StreamReceive)
 		for r := range fanReceivers {
 			c := e.seedDial(b, id, key, seedReceive)
 			defer c.Close()
@@ -184,7 +185,7 @@ func runSeedFanout(b *testing.B, cl *clip) fanResult {
 	waitCursors(b, e, ids, fanReceivers)
 	pubs := make([]*websocket.Conn, len(ids))
 	for i, id := range ids {
-		pubs[i] = e.seedDial(b, id, e.signer.StreamKey(id), seedPublish)
+		pubs[i] = e.seedDial(b, id, e.streamKey(b, id, auth.StreamPublish), seedPublish)
 		defer pubs[i].Close()
 	}
 	var senders sync.WaitGroup

@@ -28,6 +28,16 @@ func (e *env) seedURL(channel, key, kind string) string {
 	return e.ws + "/" + channel + "/" + key + "/" + kind
 }
 
+// streamKey returns channel's never-expiring key of kind.
+func (e *env) streamKey(t testing.TB, channel string, kind auth.StreamKind) string {
+	t.Helper()
+	k, err := e.signer.StreamKey(channel, kind, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
 func (e *env) seedDial(t testing.TB, channel, key, kind string) *websocket.Conn {
 	t.Helper()
 	c, _, err := websocket.DefaultDialer.Dial(e.seedURL(channel, key, kind), nil)
@@ -99,7 +109,7 @@ func (r seedReceived) units(t testing.TB) (inits int, frags []proto.MediaInfo) {
 func TestSeedPublishReceiveProbe(t *testing.T) {
 	e := startServer(t, nil)
 	stream := seedStream(t)
-	key := e.signer.StreamKey("cam-seed")
+	key := e.streamKey(t, "cam-seed", auth.StreamReceive)
 	recv := e.seedDial(t, "cam-seed", key, seedReceive)
 	probe := e.seedDial(t, "cam-seed", key, seedProbe)
 	results := make([]seedReceived, 2)
@@ -112,7 +122,7 @@ func TestSeedPublishReceiveProbe(t *testing.T) {
 		}()
 	}
 	time.Sleep(100 * time.Millisecond) // both wait for a publisher
-	pubc := e.seedDial(t, "cam-seed", key, seedPublish)
+	pubc := e.seedDial(t, "cam-seed", e.streamKey(t, "cam-seed", auth.StreamPublish), seedPublish)
 	sendCut(t, pubc, stream, rand.New(rand.NewSource(7)))
 
 	// Live: listed with its codec while publishing.
@@ -177,8 +187,7 @@ func TestSeedPublishReceiveProbe(t *testing.T) {
 func TestSeedLateReceiversStartAtKeyframe(t *testing.T) {
 	e := startServer(t, nil)
 	stream := seedStream(t)
-	key := e.signer.StreamKey("late")
-	pubc := e.seedDial(t, "late", key, seedPublish)
+	pubc := e.seedDial(t, "late", e.streamKey(t, "late", auth.StreamPublish), seedPublish)
 	defer pubc.Close()
 	// Publish up to the middle of a GOP: fragments 0..17 (keyframes at 0, 5, 10, 15).
 	var re proto.Reassembler
@@ -190,6 +199,7 @@ func TestSeedLateReceiversStartAtKeyframe(t *testing.T) {
 		}
 	}
 	waitFor(t, func() bool { st, ok := e.s.hub.Lookup("late"); return ok && st.Stats().LastSeq == 17 })
+	key := e.streamKey(t, "late", auth.StreamReceive)
 	cached := e.seedDial(t, "late", key, seedReceive)
 	fresh := e.seedDial(t, "late", key, seedReceiveNew)
 	results := make([]seedReceived, 2)
@@ -229,7 +239,12 @@ func TestSeedLateReceiversStartAtKeyframe(t *testing.T) {
 
 func TestSeedRefusals(t *testing.T) {
 	e := startServer(t, func(c *Config) { c.SeedIdle = 300 * time.Millisecond })
-	key := e.signer.StreamKey("cam-1")
+	key := e.streamKey(t, "cam-1", auth.StreamPublish)
+	recvKey := e.streamKey(t, "cam-1", auth.StreamReceive)
+	expired, err := e.signer.StreamKey("cam-1", auth.StreamReceive, time.Now().Add(-time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
 	busy := e.seedDial(t, "cam-1", key, seedPublish)
 	defer busy.Close()
 	go func() { // keep the first publisher alive with heartbeats
@@ -251,6 +266,12 @@ func TestSeedRefusals(t *testing.T) {
 		{"wrong key", "cam-1", strings.Repeat("0", 32), seedPublish, "ERROR: Invalid streaming key"},
 		{"another channel's key", "cam-2", key, seedReceive, "ERROR: Invalid streaming key"},
 		{"second publisher", "cam-1", key, seedPublish, "ERROR: Channel is busy"},
+		// A receive URL's key never publishes (before: the channel's only key did).
+		{"receive key publishing", "cam-3", e.streamKey(t, "cam-3", auth.StreamReceive), seedPublish, "ERROR: Invalid streaming key: stream key of the wrong kind"},
+		{"publish key receiving", "cam-1", key, seedReceive, "ERROR: Invalid streaming key: stream key of the wrong kind"},
+		{"expired receive key", "cam-1", expired, seedReceive, "ERROR: Invalid streaming key: stream key expired"},
+		{"old-format key", "cam-1", strings.Repeat("0a", 16), seedReceive, "ERROR: Invalid streaming key: old-format"},
+		{"receive key of another channel", "cam-2", recvKey, seedReceive, "ERROR: Invalid streaming key"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -263,7 +284,7 @@ func TestSeedRefusals(t *testing.T) {
 		})
 	}
 	t.Run("idle publisher", func(t *testing.T) {
-		key := e.signer.StreamKey("quiet")
+		key := e.streamKey(t, "quiet", auth.StreamPublish)
 		c := e.seedDial(t, "quiet", key, seedPublish)
 		defer c.Close()
 		if got := readAll(c, 5*time.Second); got.errMsg != "ERROR: Inactivity timeout" {
@@ -271,7 +292,7 @@ func TestSeedRefusals(t *testing.T) {
 		}
 	})
 	t.Run("idle receiver", func(t *testing.T) {
-		c := e.seedDial(t, "nobody", e.signer.StreamKey("nobody"), seedReceive)
+		c := e.seedDial(t, "nobody", e.streamKey(t, "nobody", auth.StreamReceive), seedReceive)
 		defer c.Close()
 		if got := readAll(c, 5*time.Second); got.errMsg != "ERROR: Inactivity timeout" {
 			t.Fatalf("got %q", got.errMsg)
@@ -296,7 +317,7 @@ func TestSeedStalledReceiver(t *testing.T) {
 	// than real time: nobody is skipped for the publisher's speed.
 	e := startServer(t, func(c *Config) { c.WriteTimeout = time.Second; c.Window = time.Minute })
 	stream := seedStream(t)
-	key := e.signer.StreamKey("busy")
+	key := e.streamKey(t, "busy", auth.StreamReceive)
 	d := websocket.Dialer{ReadBufferSize: 1024}
 	stalled, _, err := d.Dial(e.seedURL("busy", key, seedReceive), nil)
 	if err != nil {
@@ -318,7 +339,7 @@ func TestSeedStalledReceiver(t *testing.T) {
 		}()
 	}
 	time.Sleep(100 * time.Millisecond)
-	pubc := e.seedDial(t, "busy", key, seedPublish)
+	pubc := e.seedDial(t, "busy", e.streamKey(t, "busy", auth.StreamPublish), seedPublish)
 	// Ten times the clip, re-timed by the server as one long stream.
 	rng := rand.New(rand.NewSource(3))
 	var re proto.Reassembler
