@@ -97,24 +97,3 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintf(w, "\nRun 'proctor <command> -h' for the flags of a command.\n")
 }
-
-// newFlags returns a FlagSet for a mode that reports errors instead of exiting.
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("proctor "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
-
-// parseFlags parses args and turns a usage error into exit status 2.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return &ExitError{Code: 2, Err: nil}
-	}
-	if fs.NArg() > 0 {
-		return &ExitError{Code: 2, Err: fmt.Errorf("unexpected argument %q", fs.Arg(0))}
-	}
-	return nil
-}
