@@ -36,9 +36,15 @@ type Claims struct {
 // MayJoin reports whether the holder may publish into session sid by
 // naming it: an admin always, a Sentinel whose token names sessions only
 // into those, and one whose token names none into any (the server then
-// keeps it from changing a session another Sentinel opened).
+// keeps it from changing a session another Sentinel opened); no other
+// role, which cannot publish at all.
 func (c Claims) MayJoin(sid string) bool {
-	if c.Role == RoleAdmin || len(c.Sessions) == 0 {
+	switch {
+	case c.Role == RoleAdmin:
+		return true
+	case c.Role != RoleSentinel:
+		return false
+	case len(c.Sessions) == 0:
 		return true
 	}
 	for _, s := range c.Sessions {
@@ -54,6 +60,10 @@ func (c Claims) NamesSessions() bool { return len(c.Sessions) > 0 }
 
 // CanReadMetrics reports whether the holder may read /metrics.
 func (c Claims) CanReadMetrics() bool { return c.Role == RoleMetrics || c.Role == RoleAdmin }
+
+// CanIngest reports whether the holder may open an ingest connection at
+// all (as which Sentinel is CanPublish's question, asked at hello).
+func (c Claims) CanIngest() bool { return c.Role == RoleSentinel || c.Role == RoleAdmin }
 
 // CanPublish reports whether the holder may publish as sentinel id.
 func (c Claims) CanPublish(id string) bool {
