@@ -95,5 +95,5 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-10s %s\n", n, modes[n].Summary)
 	}
-	fmt.Fprintf(w, "\nRun 'proctor <command> -h' for the flags of a command.\n")
+	fmt.Fprintf(w, "\nRun 'proctor <command> -h' for the flags of a command. Every flag can also be\nset by the environment: -max-conns-per-ip is $PROCTOR_MAX_CONNS_PER_IP.\n")
 }

@@ -75,3 +75,34 @@ func TestServerHelpShowsEnv(t *testing.T) {
 		}
 	}
 }
+
+// TestFlagsFromEnvEmptyAndBool: an empty variable counts as unset, and a
+// boolean flag takes the usual true/false spellings.
+func TestFlagsFromEnvEmptyAndBool(t *testing.T) {
+	t.Setenv("PROCTOR_ADDR", "")
+	t.Setenv("PROCTOR_MAX_CONNS_PER_IP", "")
+	cfg, err := parseServerFlags(t)
+	if err != nil || cfg.Addr != server.DefaultAddr || cfg.MaxConnsPerIP != server.DefaultMaxConnsPerIP {
+		t.Fatalf("empty variables: %v %+v", err, cfg)
+	}
+	for _, tc := range []struct {
+		value string
+		want  bool
+		bad   bool
+	}{{"true", true, false}, {"1", true, false}, {"false", false, false}, {"yes", false, true}} {
+		fs := newFlags("test", &strings.Builder{})
+		b := fs.Bool("log-json", false, "")
+		err := parseFlagsEnv(fs, nil, func(k string) (string, bool) {
+			if k == "PROCTOR_LOG_JSON" {
+				return tc.value, true
+			}
+			return "", false
+		})
+		if tc.bad != (err != nil) || (err == nil && *b != tc.want) || (err != nil && !strings.Contains(err.Error(), "PROCTOR_LOG_JSON")) {
+			t.Errorf("PROCTOR_LOG_JSON=%s: %v, %v", tc.value, *b, err)
+		}
+	}
+	if EnvName("max-conns-per-ip") != "PROCTOR_MAX_CONNS_PER_IP" {
+		t.Fatal(EnvName("max-conns-per-ip"))
+	}
+}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -98,5 +99,45 @@ func TestTokenUsageErrors(t *testing.T) {
 				t.Fatalf("exit %d, stdout %q, stderr %q; want 2, nothing, a message with %q", code, out, errOut, tc.phrase)
 			}
 		})
+	}
+}
+
+// TestTokenStreamKeys: -stream-key prints a key of the kind asked for,
+// which the seed endpoint's check accepts for that kind only; it never
+// expires unless -ttl is given.
+func TestTokenStreamKeys(t *testing.T) {
+	t.Setenv(EnvSecret, tokenTestSecret)
+	s := tokenSigner(t)
+	key := func(args ...string) string {
+		t.Helper()
+		code, out, errOut := proctorRun(t, append([]string{"token", "-stream-key", "-sub", "cam-1"}, args...)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		return strings.TrimSpace(out)
+	}
+	now := time.Now()
+	pub, recv, short := key("-kind", "publish"), key("-kind", "receive"), key("-kind", "receive", "-ttl", "1h")
+	for _, tc := range []struct {
+		name string
+		key  string
+		kind auth.StreamKind
+		at   time.Time
+		want error
+	}{
+		{"publish key publishes", pub, auth.StreamPublish, now, nil},
+		{"publish key, years later", pub, auth.StreamPublish, now.Add(5 * 365 * 24 * time.Hour), nil},
+		{"publish key does not receive", pub, auth.StreamReceive, now, auth.ErrKeyKind},
+		{"receive key receives", recv, auth.StreamReceive, now, nil},
+		{"receive key never publishes", recv, auth.StreamPublish, now, auth.ErrKeyKind},
+		{"-ttl 1h, within", short, auth.StreamReceive, now.Add(50 * time.Minute), nil},
+		{"-ttl 1h, after", short, auth.StreamReceive, now.Add(61 * time.Minute), auth.ErrKeyExpired},
+	} {
+		if err := s.VerifyStreamKey("cam-1", tc.key, tc.kind, tc.at); !errors.Is(err, tc.want) {
+			t.Errorf("%s: err = %v, want %v", tc.name, err, tc.want)
+		}
+	}
+	if err := s.VerifyStreamKey("cam-2", pub, auth.StreamPublish, now); !errors.Is(err, auth.ErrKeySignature) {
+		t.Errorf("key of cam-1 on cam-2: %v", err)
 	}
 }
