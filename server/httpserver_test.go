@@ -305,3 +305,22 @@ func TestSlowHTTPClientDoesNotDelayShutdown(t *testing.T) {
 		t.Fatalf("the Sentinel was told after %v: the slow HTTP client held the shutdown", took)
 	}
 }
+
+// TestShutdownCutsSlowHTTPClient: an HTTP request still reading its body
+// when the shutdown timeout passes is cut, not left to its read timeout.
+func TestShutdownCutsSlowHTTPClient(t *testing.T) {
+	e := startServer(t, func(c *Config) { c.ShutdownTimeout = 500 * time.Millisecond; c.HTTP.ReadTimeout = time.Minute })
+	e.publish(t, "cam1", "s1")
+	c, err := net.Dial("tcp", strings.TrimPrefix(e.http, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "POST /v1/sessions/s1/markers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: 1000\r\n\r\n{",
+		e.token(auth.RoleReviewer, "rev"))
+	time.Sleep(100 * time.Millisecond)
+	e.stop(t)
+	if err := closedWithin(c, 3*time.Second); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -186,7 +186,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
-	hs.Shutdown(sctx)
+	if hs.Shutdown(sctx) != nil {
+		hs.Close() // cut the HTTP clients still active at the timeout
+	}
 	if serveErr == nil {
 		<-errc
 	}
