@@ -119,3 +119,17 @@ func (s *Server) httpServer(ln net.Listener) (*http.Server, net.Listener) {
 	})
 	return hs, limited
 }
+
+// ParseTrustedProxy parses the value of -trusted-proxy: a CIDR prefix
+// ("10.0.0.0/8") or a single address ("10.0.0.5", "::1").
+func ParseTrustedProxy(s string) (netip.Prefix, error) {
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p.Masked(), nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("%w: trusted proxy %q is neither an address nor a CIDR prefix", ErrConfig, s)
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}

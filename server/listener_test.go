@@ -118,3 +118,21 @@ func TestLimitListenerTrustedProxy(t *testing.T) {
 		})
 	}
 }
+
+// TestParseTrustedProxy: -trusted-proxy takes a prefix or one address.
+func TestParseTrustedProxy(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"10.0.0.0/8", "10.0.0.0/8"},
+		{"10.1.2.3/8", "10.0.0.0/8"},
+		{"10.0.0.5", "10.0.0.5/32"},
+		{"::1", "::1/128"},
+		{"fd00::/8", "fd00::/8"},
+		{"proxy.local", ""},
+		{"10.0.0.0/33", ""},
+	} {
+		p, err := ParseTrustedProxy(tc.in)
+		if (err != nil) != (tc.want == "") || (err == nil && p.String() != tc.want) {
+			t.Errorf("ParseTrustedProxy(%q) = %v, %v; want %q", tc.in, p, err, tc.want)
+		}
+	}
+}
