@@ -31,7 +31,7 @@ func (b *lockedBuffer) String() string {
 
 // TestHTTPErrorLogAtWarn: failed TLS handshakes, which only net/http's
 // own error log sees, reach the log at warn level (they were at debug,
-// hidden: defect 12), once for a burst rather than once each.
+// hidden: defect 12), at most once a second rather than once each.
 func TestHTTPErrorLogAtWarn(t *testing.T) {
 	cert, key, _ := selfSigned(t)
 	cfg := testConfig(t.TempDir())
@@ -72,8 +72,8 @@ func TestHTTPErrorLogAtWarn(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if len(lines) != 1 {
-		t.Fatalf("%d warn lines of TLS handshake errors, want 1 for the burst:\n%s", len(lines), buf.String())
+	if len(lines) == 0 || len(lines) >= 5 { // one a second: fewer lines than handshakes
+		t.Fatalf("%d warn lines for 5 TLS handshake errors, want 1 or a few:\n%s", len(lines), buf.String())
 	}
 	if !strings.Contains(lines[0], "level=WARN") {
 		t.Fatalf("not at warn: %s", lines[0])
