@@ -12,15 +12,36 @@ import (
 )
 
 // Segments lists the stored segments of Sentinel id in session sid that
-// overlap [from, to]; zero times do not bound.
+// overlap [from, to]; zero times do not bound. The server answers in
+// pages (GET .../segments?cursor=); Segments follows them and returns the
+// whole list, so callers (the player, the review screen) need not page.
 func (h *History) Segments(ctx context.Context, sid, id string, from, to time.Time) ([]proto.Segment, error) {
 	p, err := streamPath(sid, id)
 	if err != nil {
 		return nil, err
 	}
-	var v proto.SegmentList
-	err = h.getJSON(ctx, p+"/segments", rangeValues(from, to), &v)
-	return v.Segments, err
+	q := rangeValues(from, to)
+	var all []proto.Segment
+	seen := map[string]bool{}
+	for {
+		var v proto.SegmentList
+		if err := h.getJSON(ctx, p+"/segments", q, &v); err != nil {
+			return nil, err
+		}
+		if all == nil {
+			all = v.Segments
+		} else {
+			all = append(all, v.Segments...)
+		}
+		if v.NextCursor == "" {
+			return all, nil
+		}
+		if seen[v.NextCursor] || len(v.Segments) == 0 {
+			return nil, fmt.Errorf("segment list: the server repeats cursor %q", v.NextCursor)
+		}
+		seen[v.NextCursor] = true
+		q.Set("cursor", v.NextCursor)
+	}
 }
 
 // Init returns the init segment of generation gen (0: the latest).

@@ -85,6 +85,9 @@ type SegmentList struct {
 	Sentinel string    `json:"sentinel"`
 	Session  string    `json:"session"`
 	Segments []Segment `json:"segments"`
+	// NextCursor, when set, fetches the next page (?cursor=); the list is
+	// complete when it is empty.
+	NextCursor string `json:"next_cursor,omitempty"`
 }
 
 // Marker is an incident flagged by a proctor or reviewer. Time is the

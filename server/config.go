@@ -77,6 +77,9 @@ type Config struct {
 	MetaPath string
 	// Store configures the segment store; Store.Dir defaults to DataDir.
 	Store store.Config
+	// HTTP bounds HTTP clients: timeouts, connections, bodies, trusted
+	// proxies (httpserver.go).
+	HTTP HTTPConfig
 }
 
 // Validate checks c and fills in defaults.
@@ -128,6 +131,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Store.Dir == "" {
 		c.Store.Dir = c.DataDir
+	}
+	if err := c.HTTP.Validate(c.MaxConnsPerIP); err != nil {
+		return err
 	}
 	if err := c.Store.Validate(); err != nil {
 		return fmt.Errorf("%w: store: %w", ErrConfig, err)

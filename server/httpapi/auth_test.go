@@ -138,7 +138,10 @@ func TestBadRequests(t *testing.T) {
 		{"marker bad sentinel", "POST", "/v1/sessions/exam1/markers", `{"sentinel":"../x","time":"2026-11-22T10:00:01Z","label":"x"}`, 400, "bad_id"},
 		{"marker other session", "POST", "/v1/sessions/exam1/markers", `{"session":"gappy","sentinel":"cam","time":"2026-11-22T10:00:01Z","label":"x"}`, 400, "bad_request"},
 		{"marker label too long", "POST", "/v1/sessions/exam1/markers", `{"sentinel":"cam","time":"2026-11-22T10:00:01Z","label":"` + strings.Repeat("x", 101) + `"}`, 400, "bad_request"},
-		{"marker body too big", "POST", "/v1/sessions/exam1/markers", `{"sentinel":"cam","time":"2026-11-22T10:00:01Z","label":"x","note":"` + strings.Repeat("x", maxMarkerBody) + `"}`, 400, "bad_request"},
+		{"marker body too big", "POST", "/v1/sessions/exam1/markers", `{"sentinel":"cam","time":"2026-11-22T10:00:01Z","label":"x","note":"` + strings.Repeat("x", maxMarkerBody) + `"}`, 413, "too_large"},
+		{"marker author not the subject", "POST", "/v1/sessions/exam1/markers", `{"sentinel":"cam","time":"2026-11-22T10:00:01Z","label":"x","author":"someone else"}`, 403, "forbidden"},
+		{"marker sentinel of another session", "POST", "/v1/sessions/exam1/markers", `{"sentinel":"lossy","time":"2026-11-22T10:00:01Z","label":"x"}`, 400, "bad_request"},
+		{"marker sentinel of no session", "POST", "/v1/sessions/exam1/markers", `{"sentinel":"ghost","time":"2026-11-22T10:00:01Z","label":"x"}`, 400, "bad_request"},
 		{"marker unknown session", "POST", "/v1/sessions/nope/markers", `{"sentinel":"cam","time":"2026-11-22T10:00:01Z","label":"x"}`, 404, "not_found"},
 		// Answered by the mux, not by an endpoint (JSONErrors).
 		{"unknown path", "GET", "/v1/nope", "", 404, "not_found"},

@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"proctor/proto"
@@ -24,24 +25,47 @@ const (
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// segmentList answers GET .../segments?from=&to= with the stored segments
-// overlapping [from, to] (both optional, RFC 3339). A Sentinel that is
-// attached to the session but has stored nothing yet gets an empty list.
+// Pages of the segment list: a stream can hold hundreds of thousands of
+// segments (8 h at 30 a second is 864,000), so the list comes in pages
+// like the session list. An entry is about 200 bytes of JSON.
+const (
+	DefaultSegmentLimit = 1000
+	MaxSegmentLimit     = 10000
+)
+
+// segmentList answers GET .../segments?from=&to=&limit=&cursor= with a
+// page of the stored segments overlapping [from, to] (both optional, RFC
+// 3339), in sequence order: at most limit (default DefaultSegmentLimit,
+// at most MaxSegmentLimit), and a next_cursor when more follow. The
+// cursor is opaque to clients; it is the next sequence to list, so a page
+// costs a binary search whatever the stream's length, and segments that
+// retention removes between pages are simply not listed. A Sentinel that
+// is attached to the session but has stored nothing yet gets an empty
+// list.
 func (a *API) segmentList(w http.ResponseWriter, r *http.Request, _ auth.Claims) error {
 	sid, id, err := streamIDs(r)
 	if err != nil {
 		return err
 	}
-	from, to, err := parseRange(r.URL.Query())
+	q := r.URL.Query()
+	from, to, err := parseRange(q)
 	if err != nil {
 		return err
 	}
-	recs, err := a.Store.Segments(sid, id, micros(from), micros(to))
+	limit, err := parseUint(q.Get("limit"), "limit", DefaultSegmentLimit)
+	if err != nil || limit < 1 || limit > MaxSegmentLimit {
+		return badRequest("limit must be 1-%d", MaxSegmentLimit)
+	}
+	next, err := parseUint(q.Get("cursor"), "cursor", 0)
+	if err != nil {
+		return badRequest("bad cursor: pass next_cursor of the previous page as it is")
+	}
+	recs, more, err := a.Store.SegmentsPage(sid, id, micros(from), micros(to), next, int(limit))
 	if errors.Is(err, store.ErrNotFound) {
 		if !a.attached(r, sid, id) {
 			return notFound("no sentinel %s in session %s", id, sid)
 		}
-		recs, err = nil, nil
+		recs, more, err = nil, false, nil
 	}
 	if err != nil {
 		return err
@@ -49,6 +73,9 @@ func (a *API) segmentList(w http.ResponseWriter, r *http.Request, _ auth.Claims)
 	list := proto.SegmentList{Sentinel: id, Session: sid, Segments: make([]proto.Segment, len(recs))}
 	for i, rec := range recs {
 		list.Segments[i] = segmentInfo(rec)
+	}
+	if more {
+		list.NextCursor = strconv.FormatUint(recs[len(recs)-1].Seq+1, 10)
 	}
 	writeJSON(w, http.StatusOK, list)
 	return nil

@@ -4,9 +4,10 @@ import (
 	"cmp"
 	"encoding/json"
 	"errors"
-	"io"
+	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 
 	"proctor/proto"
 	"proctor/server/auth"
@@ -101,17 +102,23 @@ func (a *API) markers(w http.ResponseWriter, r *http.Request, _ auth.Claims) err
 
 // addMarker answers POST /v1/sessions/{sid}/markers with 201 and the
 // stored marker (id and created filled in), then tells the live hub.
-// The author defaults to the token's subject; id and created are the
-// server's.
+// The author is the token's subject: a body that names another author is
+// refused (403), not rewritten, so that a client that meant to speak for
+// someone learns that it cannot. The marker's Sentinel must be attached to
+// the session (400 otherwise). id and created are the server's.
 func (a *API) addMarker(w http.ResponseWriter, r *http.Request, c auth.Claims) error {
 	sid, err := pathID(r, "sid", "session")
 	if err != nil {
 		return err
 	}
 	var m proto.Marker
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxMarkerBody+1))
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxMarkerBody))
 	if err := dec.Decode(&m); err != nil {
-		return badRequest("body must be one JSON marker {\"sentinel\",\"time\",\"label\",\"note\",\"author\"} of at most %d bytes", maxMarkerBody)
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return &httpError{http.StatusRequestEntityTooLarge, proto.CodeTooLarge,
+				fmt.Sprintf("a marker body may have at most %d bytes", maxMarkerBody)}
+		}
+		return badRequest("body must be one JSON marker {\"sentinel\",\"time\",\"label\",\"note\"} of at most %d bytes", maxMarkerBody)
 	}
 	if m.Session != "" && m.Session != sid {
 		return badRequest("marker session %q differs from the session in the path", m.Session)
@@ -122,10 +129,22 @@ func (a *API) addMarker(w http.ResponseWriter, r *http.Request, c auth.Claims) e
 	if m.Time.IsZero() {
 		return badRequest("marker time is missing")
 	}
-	m.Session, m.ID, m.Created = sid, 0, a.Now()
-	if m.Author == "" {
-		m.Author = c.Subject
+	if m.Author != "" && m.Author != c.Subject {
+		return &httpError{http.StatusForbidden, proto.CodeForbidden,
+			"a marker's author is the token's subject; leave author out or set it to " + strconv.Quote(c.Subject)}
 	}
+	s, err := a.Meta.Session(r.Context(), sid)
+	if errors.Is(err, meta.ErrNotFound) {
+		return notFound("no session %s", sid)
+	}
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(s.Sentinels, m.Sentinel) {
+		return badRequest("sentinel %s is not in session %s", m.Sentinel, sid)
+	}
+	m.Author = c.Subject
+	m.Session, m.ID, m.Created = sid, 0, a.Now()
 	m, err = a.Meta.AddMarker(r.Context(), m)
 	switch {
 	case errors.Is(err, meta.ErrNotFound):
