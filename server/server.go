@@ -81,7 +81,7 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 	h := hub.New(hub.Config{Window: cfg.Window})
 	s := &Server{
 		cfg: cfg, log: log, signer: signer, store: st, meta: db, hub: h, live: newLive(h),
-		root: root, reg: metrics.NewRegistry(), limiter: newIPLimiter(cfg.MaxConnsPerIP),
+		root: root, reg: metrics.NewRegistry(root), limiter: newIPLimiter(cfg.MaxConnsPerIP),
 		ingestUp: newUpgrader(4096), watchUp: newUpgrader(256),
 		start: time.Now(), now: time.Now, closed: make(chan struct{}),
 	}
@@ -104,7 +104,7 @@ func (s *Server) routes() http.Handler {
 	s.registerHistory(mux)
 	// The seed-compatible endpoint; every more specific path above wins.
 	mux.HandleFunc("GET /{channel}/{key}/{kind}", s.handleSeed)
-	return httpapi.JSONErrors(mux)
+	return s.reg.InstrumentHTTP(httpapi.JSONErrors(mux))
 }
 
 // adminOnly guards the operator endpoints: a Prometheus scraper sends an
