@@ -2,8 +2,6 @@ package server
 
 import (
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -45,7 +43,7 @@ func TestMetricsScrape(t *testing.T) {
 		get(t, e.http+"/v1/sessions/"+sid, rev)
 	}
 
-	_, body := get(t, e.http+"/metrics", e.token(auth.RoleAdmin, "ops"))
+	_, body := get(t, e.http+"/metrics", e.token(auth.RoleMetrics, "prometheus"))
 	for _, want := range []string{
 		`proctor_rejected_total{code="unauthorized"} 2`,
 		`proctor_rejected_total{code="forbidden"} 1`,
@@ -55,6 +53,7 @@ func TestMetricsScrape(t *testing.T) {
 		`proctor_http_request_duration_seconds_count{code="404",route="GET /v1/sessions/{sid}"} 1`,
 		"# TYPE proctor_store_append_seconds histogram",
 		"# TYPE proctor_store_sync_seconds histogram",
+		"proctor_ready 1\n",
 		"go_goroutines ",
 		"process_open_fds ",
 		"process_start_time_seconds ",
@@ -71,23 +70,4 @@ func TestMetricsScrape(t *testing.T) {
 	if t.Failed() {
 		fmt.Println(body)
 	}
-}
-
-// get GETs url with a bearer token (none if empty).
-func get(t *testing.T, url, tok string) (int, string) {
-	t.Helper()
-	req, err := http.NewRequest("GET", url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if tok != "" {
-		req.Header.Set("Authorization", "Bearer "+tok)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -100,28 +99,11 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /v1/ingest", s.handleIngest)
 	mux.HandleFunc("GET /v1/watch", s.handleWatch)
 	mux.HandleFunc("GET /healthz", s.handleHealth)
-	mux.Handle("GET /metrics", s.adminOnly(s.reg))
+	mux.Handle("GET /metrics", s.metricsOnly(s.reg))
 	s.registerHistory(mux)
 	// The seed-compatible endpoint; every more specific path above wins.
 	mux.HandleFunc("GET /{channel}/{key}/{kind}", s.handleSeed)
 	return s.reg.InstrumentHTTP(httpapi.JSONErrors(mux))
-}
-
-// adminOnly guards the operator endpoints: a Prometheus scraper sends an
-// admin token (Authorization: Bearer, or ?access_token=).
-func (s *Server) adminOnly(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := httpapi.Authenticate(s.signer, r, s.now())
-		if err != nil {
-			httpapi.WriteError(w, http.StatusUnauthorized, proto.CodeUnauthorized, err.Error())
-			return
-		}
-		if c.Role != auth.RoleAdmin {
-			httpapi.WriteError(w, http.StatusForbidden, proto.CodeForbidden, "metrics need an admin token")
-			return
-		}
-		h.ServeHTTP(w, r)
-	})
 }
 
 // Handler serves every endpoint.
@@ -139,12 +121,6 @@ func (s *Server) Sentinels() []proto.SentinelInfo { return s.live.Sentinels() }
 
 // MarkerAdded tells the watchers about a new marker.
 func (s *Server) MarkerAdded(m proto.Marker) { s.live.MarkerAdded(m) }
-
-func (s *Server) handleHealth(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(proto.Health{Status: "ok", Version: proto.ProtocolVersion,
-		Uptime: int64(time.Since(s.start).Seconds())})
-}
 
 // track registers a WebSocket handler; false once shutting down.
 func (s *Server) track() bool {

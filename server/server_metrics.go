@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+
 	"proctor/server/metrics"
 )
 
@@ -42,6 +44,12 @@ func newServerMetrics(s *Server) *serverMetrics {
 		syncLatency:   r.Histogram("proctor_store_sync_seconds", "Latency of one fsync of a stream's log and index.", nil),
 		ingestRelay:   r.Histogram("proctor_ingest_relay_seconds", "From a media segment's arrival to its publish into the live hub (validation and storage included).", nil),
 	}
+	r.GaugeFunc("proctor_ready", "1 while the node is ready (the store can write and the session database answers, as /healthz says), else 0.", func() float64 {
+		if len(s.unready(context.Background())) > 0 {
+			return 0
+		}
+		return 1
+	})
 	r.GaugeFunc("proctor_streams", "Live streams in the memory hub.", func() float64 { return float64(len(s.hub.Streams())) })
 	r.GaugeFunc("proctor_subscriptions", "Watcher subscriptions (cursors) over all streams.", func() float64 {
 		return float64(s.hub.Totals().Watchers)
