@@ -1,19 +1,21 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"os"
 	"strings"
 	"testing"
 
+	"proctor/client"
 	"proctor/server/auth"
 )
 
 // TestHealthzReadiness: /healthz is 200 while the store can write and the
 // database answers, 503 with the reason while either fails, and 200 again
-// once the store recovers; /healthz?live stays 200 throughout, and
-// proctor_ready follows.
+// once the store recovers; /healthz?live stays 200 throughout (and the
+// client's version check uses it), and proctor_ready follows.
 func TestHealthzReadiness(t *testing.T) {
 	e := startServer(t, nil)
 	scraper := e.token(auth.RoleMetrics, "prometheus")
@@ -59,6 +61,11 @@ func TestHealthzReadiness(t *testing.T) {
 	check("/healthz", http.StatusServiceUnavailable, "store: ")
 	check("/healthz?live", http.StatusOK, "")
 	ready("0")
+	// A viewer's version check still passes: history and live may work
+	// on an unready node, and the check is about the protocol.
+	if _, err := client.NewHistory(client.Config{Server: e.http}).Health(context.Background()); err != nil {
+		t.Fatalf("client health check of an unready node: %v", err)
+	}
 	if err := os.Rename(dir+".away", dir); err != nil {
 		t.Fatal(err)
 	}
