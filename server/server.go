@@ -68,6 +68,8 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 	}
+	reg := metrics.NewRegistry(root)
+	m := newServerMetrics(reg) // before the store, which reports to its histograms
 	st, err := store.Open(cfg.Store, root)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
@@ -80,11 +82,11 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 	h := hub.New(hub.Config{Window: cfg.Window})
 	s := &Server{
 		cfg: cfg, log: log, signer: signer, store: st, meta: db, hub: h, live: newLive(h),
-		root: root, reg: metrics.NewRegistry(root), limiter: newIPLimiter(cfg.MaxConnsPerIP),
+		root: root, reg: reg, m: m, limiter: newIPLimiter(cfg.MaxConnsPerIP),
 		ingestUp: newUpgrader(4096), watchUp: newUpgrader(256),
 		start: time.Now(), now: time.Now, closed: make(chan struct{}),
 	}
-	s.m = newServerMetrics(s)
+	m.gauges(s)
 	s.handler = s.routes()
 	ctx, cancel := context.WithCancel(context.Background())
 	s.bgCancel = cancel

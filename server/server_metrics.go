@@ -20,15 +20,17 @@ type serverMetrics struct {
 	rejected             *metrics.CounterVec
 	publishers, watchers *metrics.Gauge
 	// appendLatency and syncLatency are for the store's observation hooks
-	// (store.Config.Observe.Append and .Sync, wired where the store is
-	// opened); ingestRelay is one observation per media
-	// segment, from its arrival in ingestMedia to its publish into the hub.
+	// (store.Config.Observe.Append and .Sync, set in New before the store
+	// opens); ingestRelay is one observation per media segment, from its
+	// arrival in ingestMedia to its publish into the hub.
 	appendLatency, syncLatency, ingestRelay *metrics.Histogram
 }
 
-func newServerMetrics(s *Server) *serverMetrics {
-	r := s.reg
-	m := &serverMetrics{
+// newServerMetrics registers the counters and histograms in r. It needs no
+// Server, so New makes it before opening the store that feeds the store
+// histograms.
+func newServerMetrics(r *metrics.Registry) *serverMetrics {
+	return &serverMetrics{
 		bytesIn:       r.Counter("proctor_ingest_bytes_total", "Bytes of binary messages received from Sentinels."),
 		segmentsIn:    r.Counter("proctor_ingest_segments_total", "Media segments stored and relayed."),
 		bytesOut:      r.Counter("proctor_relay_bytes_total", "Bytes of media messages written to watchers."),
@@ -44,6 +46,11 @@ func newServerMetrics(s *Server) *serverMetrics {
 		syncLatency:   r.Histogram("proctor_store_sync_seconds", "Latency of one fsync of a stream's log and index.", nil),
 		ingestRelay:   r.Histogram("proctor_ingest_relay_seconds", "From a media segment's arrival to its publish into the live hub (validation and storage included).", nil),
 	}
+}
+
+// gauges registers the gauges read from s at scrape time.
+func (m *serverMetrics) gauges(s *Server) {
+	r := s.reg
 	r.GaugeFunc("proctor_ready", "1 while the node is ready (the store can write and the session database answers, as /healthz says), else 0.", func() float64 {
 		if len(s.unready(context.Background())) > 0 {
 			return 0
@@ -61,7 +68,6 @@ func newServerMetrics(s *Server) *serverMetrics {
 			return float64(f.FreeBytes())
 		})
 	}
-	return m
 }
 
 // freeSpacer is what the free-space gauge needs from the store; until the
