@@ -165,7 +165,8 @@ func (h *History) getBytes(ctx context.Context, path string, q url.Values) ([]by
 // major protocol version (ErrVersion otherwise).
 func (h *History) Health(ctx context.Context) (proto.Health, error) {
 	var v proto.Health
-	if err := h.getJSON(ctx, "/healthz", nil, &v); err != nil {
+	// The liveness check: a node that is not ready still speaks its protocol.
+	if err := h.getJSON(ctx, "/healthz", url.Values{"live": {""}}, &v); err != nil {
 		return v, err
 	}
 	if major(v.Version) != major(proto.ProtocolVersion) {

@@ -102,7 +102,7 @@ func (ic *ingestConn) kill() { ic.c.NetConn().Close() }
 
 // reject answers a refused connection or message, counted.
 func (ic *ingestConn) reject(e *proto.Error) {
-	ic.s.m.rejected.Inc()
+	ic.s.m.rejected.Inc(e.Code)
 	ic.log.Info("ingest refused", "code", e.Code, "msg", e.Message)
 	ic.stop(e)
 }

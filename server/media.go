@@ -97,6 +97,7 @@ func (s *Server) ingestInit(ic *publication, h proto.Header, msg, payload []byte
 }
 
 func (s *Server) ingestMedia(ic *publication, h proto.Header, msg, payload []byte) error {
+	arrived := time.Now()
 	st := &ic.media
 	if st.init == nil {
 		return proto.NewError(proto.CodeSequence, "media segment %d before any init segment", h.Seq)
@@ -134,6 +135,7 @@ func (s *Server) ingestMedia(ic *publication, h proto.Header, msg, payload []byt
 	}
 	st.next = h.Seq + 1
 	ic.stream.Publish(hub.Segment{Msg: msg, Seq: h.Seq, Time: h.Time, Duration: h.Duration, Keyframe: h.Keyframe()})
+	s.m.ingestRelay.Since(arrived)
 	s.m.segmentsIn.Inc()
 	now := s.now()
 	ic.sn.segment(h, len(mi.Samples), expected, now)

@@ -67,7 +67,7 @@ var errSeedClosed = errors.New("connection closed")
 
 // refuse sends "ERROR: msg" and closes, as the seed protocol says.
 func (sc *seedConn) refuse(msg string) {
-	sc.s.m.rejected.Inc()
+	sc.s.m.rejected.Inc("seed")
 	sc.log.Info("seed connection refused", "reason", msg)
 	sc.write(websocket.TextMessage, []byte("ERROR: "+msg))
 	sc.close(websocket.ClosePolicyViolation, msg)

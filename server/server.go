@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -69,6 +68,8 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 	}
+	reg := metrics.NewRegistry(root)
+	m := newServerMetrics(reg) // before the store, which reports to its histograms
 	st, err := store.Open(cfg.Store, root)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
@@ -81,11 +82,11 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 	h := hub.New(hub.Config{Window: cfg.Window})
 	s := &Server{
 		cfg: cfg, log: log, signer: signer, store: st, meta: db, hub: h, live: newLive(h),
-		root: root, reg: metrics.NewRegistry(), limiter: newIPLimiter(cfg.MaxConnsPerIP),
+		root: root, reg: reg, m: m, limiter: newIPLimiter(cfg.MaxConnsPerIP),
 		ingestUp: newUpgrader(4096), watchUp: newUpgrader(256),
 		start: time.Now(), now: time.Now, closed: make(chan struct{}),
 	}
-	s.m = newServerMetrics(s)
+	m.gauges(s)
 	s.handler = s.routes()
 	ctx, cancel := context.WithCancel(context.Background())
 	s.bgCancel = cancel
@@ -100,28 +101,11 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /v1/ingest", s.handleIngest)
 	mux.HandleFunc("GET /v1/watch", s.handleWatch)
 	mux.HandleFunc("GET /healthz", s.handleHealth)
-	mux.Handle("GET /metrics", s.adminOnly(s.reg))
+	mux.Handle("GET /metrics", s.metricsOnly(s.reg))
 	s.registerHistory(mux)
 	// The seed-compatible endpoint; every more specific path above wins.
 	mux.HandleFunc("GET /{channel}/{key}/{kind}", s.handleSeed)
-	return httpapi.JSONErrors(mux)
-}
-
-// adminOnly guards the operator endpoints: a Prometheus scraper sends an
-// admin token (Authorization: Bearer, or ?access_token=).
-func (s *Server) adminOnly(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := httpapi.Authenticate(s.signer, r, s.now())
-		if err != nil {
-			httpapi.WriteError(w, http.StatusUnauthorized, proto.CodeUnauthorized, err.Error())
-			return
-		}
-		if c.Role != auth.RoleAdmin {
-			httpapi.WriteError(w, http.StatusForbidden, proto.CodeForbidden, "metrics need an admin token")
-			return
-		}
-		h.ServeHTTP(w, r)
-	})
+	return s.reg.InstrumentHTTP(httpapi.JSONErrors(mux))
 }
 
 // Handler serves every endpoint.
@@ -139,12 +123,6 @@ func (s *Server) Sentinels() []proto.SentinelInfo { return s.live.Sentinels() }
 
 // MarkerAdded tells the watchers about a new marker.
 func (s *Server) MarkerAdded(m proto.Marker) { s.live.MarkerAdded(m) }
-
-func (s *Server) handleHealth(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(proto.Health{Status: "ok", Version: proto.ProtocolVersion,
-		Uptime: int64(time.Since(s.start).Seconds())})
-}
 
 // track registers a WebSocket handler; false once shutting down.
 func (s *Server) track() bool {

@@ -1,23 +1,36 @@
 package server
 
 import (
-	"time"
+	"context"
 
 	"proctor/server/metrics"
 )
 
-// serverMetrics are the counters and gauges of /metrics.
+// serverMetrics are the counters, gauges and histograms of /metrics, in
+// the Server's own registry (s.reg), beside the Go runtime and process
+// collectors that metrics.NewRegistry adds (process_start_time_seconds
+// replaces the uptime gauge).
 type serverMetrics struct {
 	bytesIn, segmentsIn     *metrics.Counter
 	bytesOut, messagesOut   *metrics.Counter
 	skips, duplicates, gaps *metrics.Counter
-	rejected, writeFailures *metrics.Counter
-	publishers, watchers    *metrics.Gauge
+	writeFailures           *metrics.Counter
+	// rejected is labelled by the proto error code of the refusal
+	// (code="seed" for the seed protocol, whose refusals are text).
+	rejected             *metrics.CounterVec
+	publishers, watchers *metrics.Gauge
+	// appendLatency and syncLatency are for the store's observation hooks
+	// (store.Config.Observe.Append and .Sync, set in New before the store
+	// opens); ingestRelay is one observation per media segment, from its
+	// arrival in ingestMedia to its publish into the hub.
+	appendLatency, syncLatency, ingestRelay *metrics.Histogram
 }
 
-func newServerMetrics(s *Server) *serverMetrics {
-	r := s.reg
-	m := &serverMetrics{
+// newServerMetrics registers the counters and histograms in r. It needs no
+// Server, so New makes it before opening the store that feeds the store
+// histograms.
+func newServerMetrics(r *metrics.Registry) *serverMetrics {
+	return &serverMetrics{
 		bytesIn:       r.Counter("proctor_ingest_bytes_total", "Bytes of binary messages received from Sentinels."),
 		segmentsIn:    r.Counter("proctor_ingest_segments_total", "Media segments stored and relayed."),
 		bytesOut:      r.Counter("proctor_relay_bytes_total", "Bytes of media messages written to watchers."),
@@ -25,17 +38,38 @@ func newServerMetrics(s *Server) *serverMetrics {
 		skips:         r.Counter("proctor_skips_total", "Times a watcher fell out of the memory window and was moved to the newest keyframe."),
 		duplicates:    r.Counter("proctor_duplicates_total", "Duplicate segments (sequence below the expected one) dropped."),
 		gaps:          r.Counter("proctor_gaps_total", "Sequence gaps recorded (segment flagged as a discontinuity)."),
-		rejected:      r.Counter("proctor_rejected_total", "Connections or messages refused with a protocol error."),
+		rejected:      r.CounterVec("proctor_rejected_total", "Connections or messages refused with a protocol error, by error code.", "code"),
 		writeFailures: r.Counter("proctor_watcher_write_failures_total", "Watcher connections dropped on a failed or timed-out write."),
 		publishers:    r.Gauge("proctor_publishers", "Connected Sentinels."),
 		watchers:      r.Gauge("proctor_watchers", "Connected watcher connections."),
+		appendLatency: r.Histogram("proctor_store_append_seconds", "Latency of one segment append to the store.", nil),
+		syncLatency:   r.Histogram("proctor_store_sync_seconds", "Latency of one fsync of a stream's log and index.", nil),
+		ingestRelay:   r.Histogram("proctor_ingest_relay_seconds", "From a media segment's arrival to its publish into the live hub (validation and storage included).", nil),
 	}
+}
+
+// gauges registers the gauges read from s at scrape time.
+func (m *serverMetrics) gauges(s *Server) {
+	r := s.reg
+	r.GaugeFunc("proctor_ready", "1 while the node is ready (the store can write and the session database answers, as /healthz says), else 0.", func() float64 {
+		if len(s.unready(context.Background())) > 0 {
+			return 0
+		}
+		return 1
+	})
 	r.GaugeFunc("proctor_streams", "Live streams in the memory hub.", func() float64 { return float64(len(s.hub.Streams())) })
 	r.GaugeFunc("proctor_subscriptions", "Watcher subscriptions (cursors) over all streams.", func() float64 {
 		return float64(s.hub.Totals().Watchers)
 	})
 	r.GaugeFunc("proctor_ring_bytes", "Bytes held by the memory rings.", func() float64 { return float64(s.hub.Totals().Bytes) })
 	r.GaugeFunc("proctor_storage_bytes", "Bytes used by the segment store on disk.", func() float64 { return float64(s.store.Usage()) })
-	r.GaugeFunc("proctor_uptime_seconds", "Seconds since the server started.", func() float64 { return time.Since(s.start).Seconds() })
-	return m
+	if f, ok := any(s.store).(freeSpacer); ok {
+		r.GaugeFunc("proctor_store_free_bytes", "Free bytes on the store's file system, as the free-space guard sees them.", func() float64 {
+			return float64(f.FreeBytes())
+		})
+	}
 }
+
+// freeSpacer is what the free-space gauge needs from the store; until the
+// store has it the gauge is left out.
+type freeSpacer interface{ FreeBytes() int64 }

@@ -32,7 +32,7 @@ func (s *Server) handleWatch(rw http.ResponseWriter, r *http.Request) {
 	err = w.read()
 	var pe *proto.Error
 	if errors.As(err, &pe) {
-		s.m.rejected.Inc()
+		s.m.rejected.Inc(pe.Code)
 		w.log.Info("watcher refused", "code", pe.Code, "msg", pe.Message)
 		w.stop(pe)
 	} else {

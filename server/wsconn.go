@@ -174,7 +174,7 @@ func (s *Server) admit(c *websocket.Conn, r *http.Request, may func(auth.Claims)
 		return auth.Claims{}, nil, false
 	}
 	refuse := func(e *proto.Error) (auth.Claims, func(), bool) {
-		s.m.rejected.Inc()
+		s.m.rejected.Inc(e.Code)
 		fail(c, e, s.cfg.WriteTimeout)
 		return auth.Claims{}, nil, false
 	}

@@ -30,6 +30,8 @@ type API struct {
 	Auth  *auth.Signer
 	Log   *slog.Logger
 	Now   func() time.Time
+
+	auditLog *slog.Logger // who read which video (audit.go)
 }
 
 // handlerFunc is an endpoint after authentication. An error it returns is
@@ -42,6 +44,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	if a.Log == nil {
 		a.Log = slog.New(slog.DiscardHandler)
 	}
+	a.auditLog = a.Log.With("component", "audit", "audit", true)
 	a.Log = a.Log.With("component", "httpapi")
 	if a.Now == nil {
 		a.Now = time.Now
@@ -60,9 +63,9 @@ func (a *API) Register(mux *http.ServeMux) {
 		{"GET /v1/sessions/{sid}/markers", review, a.markers},
 		{"POST /v1/sessions/{sid}/markers", review, a.addMarker},
 		{"GET " + stream + "/segments", review, a.segmentList},
-		{"GET " + stream + "/segments/{seq}", review, a.segment},
-		{"GET " + stream + "/init.mp4", review, a.initSegment},
-		{"GET " + stream + "/media.mp4", review, a.media},
+		{"GET " + stream + "/segments/{seq}", review, a.audited(auditSegment, a.segment)},
+		{"GET " + stream + "/init.mp4", review, a.audited(auditInit, a.initSegment)},
+		{"GET " + stream + "/media.mp4", review, a.audited(auditExport, a.media)},
 	}
 	for _, rt := range routes {
 		mux.Handle(rt.pattern, a.guard(rt.may, rt.h))
