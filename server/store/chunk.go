@@ -3,11 +3,13 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 )
 
 // File names in a stream directory. A chunk is a pair of files named by the
@@ -46,11 +48,19 @@ type chunk struct {
 	first int   // index of the first record in stream.entries
 	n     int   // records
 	size  int64 // log bytes
+	// framed: a version 2 chunk, each payload preceded by its frame header.
+	// Appends go to framed chunks only (a version 1 chunk loaded last is
+	// followed by a new one).
+	framed bool
 
 	// w and idx are the log and index files open for appending while the
 	// chunk is the stream's last (and has been written since Open); nil
-	// otherwise. Guarded by the stream's lock.
+	// otherwise. lw and iw are what appends write through: the files
+	// themselves or Config.WrapWriter's wrappers; rc is w's raw connection
+	// for writev, nil when lw is wrapped. Guarded by the stream's lock.
 	w, idx *os.File
+	lw, iw io.Writer
+	rc     syscall.RawConn
 
 	fmu sync.Mutex // guards f
 	// f is the log file open read-only, opened on the first read. It stays
@@ -61,8 +71,9 @@ type chunk struct {
 
 func (c *chunk) path(dir, ext string) string { return filepath.Join(dir, chunkName(c.base, ext)) }
 
-// openWrite opens (creating if needed) the chunk's files for appending.
-func (c *chunk) openWrite(dir string) error {
+// openWrite opens (creating if needed) the chunk's files for appending,
+// through wrap if set.
+func (c *chunk) openWrite(dir string, wrap func(string, io.Writer) io.Writer) error {
 	w, err := os.OpenFile(c.path(dir, logExt), os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return fmt.Errorf("open log: %w", err)
@@ -72,8 +83,29 @@ func (c *chunk) openWrite(dir string) error {
 		w.Close()
 		return fmt.Errorf("open index: %w", err)
 	}
-	c.w, c.idx = w, idx
+	c.w, c.idx, c.lw, c.iw, c.rc = w, idx, w, idx, nil
+	if wrap != nil {
+		c.lw, c.iw = wrap(w.Name(), w), wrap(idx.Name(), idx)
+	} else if haveWritev {
+		if c.rc, err = w.SyscallConn(); err != nil {
+			w.Close()
+			idx.Close()
+			return fmt.Errorf("open log: %w", err)
+		}
+	}
 	return nil
+}
+
+// write appends a frame header and its payload to the log.
+func (c *chunk) write(hdr, payload []byte) error {
+	if c.rc != nil {
+		return writeFrame(c.rc, hdr, payload)
+	}
+	if _, err := c.lw.Write(hdr); err != nil {
+		return err
+	}
+	_, err := c.lw.Write(payload)
+	return err
 }
 
 // reader returns the log file open for reading.
@@ -104,7 +136,7 @@ func (c *chunk) closeWrite() error {
 	if c.idx != nil {
 		err = errors.Join(err, c.idx.Close())
 	}
-	c.w, c.idx = nil, nil
+	c.w, c.idx, c.lw, c.iw, c.rc = nil, nil, nil, nil, nil
 	return err
 }
 

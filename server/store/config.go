@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"io"
 	"time"
 )
 
@@ -53,6 +54,12 @@ type Config struct {
 	// intervals of a high-bitrate stream; -1: every payload). Index
 	// records are always verified in full.
 	VerifyTail int64
+	// WrapWriter, if set, wraps the writer of every log and index file
+	// opened for appending (path is the file's). It is a test seam for
+	// fault injection: a wrapper that fails with ENOSPC or EIO for a while
+	// shows how the store and its callers ride out a full or failing disk.
+	// Production leaves it nil (and appends use writev directly).
+	WrapWriter func(path string, w io.Writer) io.Writer
 }
 
 // Validate checks c and fills in defaults.

@@ -44,18 +44,23 @@
 //
 // # Recovery
 //
-// Open reads every index and verifies each record's own checksum, that
-// offsets are contiguous, that each payload lies within the log file and
-// that sequences increase; a failure ends that chunk. Unless the last Store
-// on the directory closed cleanly (Close leaves a CLEAN marker after
-// syncing everything; Open removes it), it then reads back and verifies the
-// payload checksums of the last Config.VerifyTail bytes (4 MiB) of each
-// stream, across chunk boundaries, where an interrupted write or a power
-// loss leaves its marks. The index and the log are truncated back to the
-// last good record (a partial index record, a record whose payload is
-// missing or fails its checksum, log bytes with no record), everything
-// before it is served and appends continue after it. Payload checks older
-// data on demand.
+// Recovery never deletes a byte of a chunk. Open reads every index and
+// keeps each record whose own checksum holds, that lies within the log
+// after the previous one and continues the sequence; a damaged record is
+// skipped, not the end of its chunk. If anything is wrong with a chunk (a
+// damaged or torn record, a missing index, log bytes after the last
+// record, frame headers that do not match), its log is scanned for intact
+// frames, which rebuild the index. Unless the last Store on the directory
+// closed cleanly (Close leaves a CLEAN marker after syncing everything;
+// Open removes it), it then reads back and verifies the payload checksums
+// of the last Config.VerifyTail bytes (4 MiB) of each stream, across chunk
+// boundaries, where an interrupted write or a power loss leaves its marks;
+// a segment that fails is dropped, the ones after it are kept. Every byte
+// that no kept record covers is copied to Dir/quarantine/<sentinel>/
+// <session>/ (logged, counted in Stats) before the index is rewritten; a
+// trailing run of such bytes (a torn tail) is then cut so appends continue
+// after the last good record, and a chunk with nothing valid is moved
+// there whole. Payload checks older data on demand.
 //
 // # Retention
 //

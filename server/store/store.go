@@ -27,6 +27,7 @@ type Store struct {
 	log   *slog.Logger
 	root  string       // cfg.Dir/streams
 	usage atomic.Int64 // bytes on disk, all streams
+	quar  *quarantine
 
 	mu         sync.RWMutex // guards the fields below; taken before any stream's lock
 	streams    map[key]*stream
@@ -54,6 +55,7 @@ func Open(cfg Config, log *slog.Logger) (*Store, error) {
 		cfg: cfg, log: log.With("component", "store"), root: filepath.Join(cfg.Dir, "streams"),
 		streams: map[key]*stream{}, bySentinel: map[string]map[string]*stream{},
 	}
+	s.quar = &quarantine{root: filepath.Join(cfg.Dir, quarantineDir), sync: cfg.Sync != SyncNever, log: s.log}
 	if err := os.MkdirAll(s.root, 0o755); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
@@ -135,7 +137,7 @@ func (s *Store) load(verify bool) error {
 				continue
 			}
 			dir := filepath.Join(s.root, sd.Name(), sn.Name())
-			st, err := loadStream(dir, sd.Name(), sn.Name(), &s.cfg, &s.usage, s.log, verify)
+			st, err := loadStream(dir, sd.Name(), sn.Name(), &s.cfg, &s.usage, s.log, s.quar, verify)
 			if err != nil {
 				return err
 			}
@@ -236,7 +238,7 @@ func (s *Store) create(session, sentinel string) (*stream, error) {
 		}
 	}
 	st = &stream{session: session, sentinel: sentinel, dir: dir, cfg: &s.cfg, usage: &s.usage,
-		log: s.log, inits: map[uint64]int64{}}
+		log: s.log, quar: s.quar, inits: map[uint64]int64{}}
 	s.add(st)
 	return st, nil
 }

@@ -18,6 +18,7 @@ type stream struct {
 	cfg               *Config
 	usage             *atomic.Int64 // the Store's total bytes on disk
 	log               *slog.Logger
+	quar              *quarantine
 
 	dirty atomic.Bool // written since the last sync
 
@@ -63,22 +64,24 @@ func (st *stream) append(rec Record, payload []byte) (Record, error) {
 	c := st.last()
 	var err error
 	switch {
-	case c == nil || (c.size > 0 && c.size+size > st.cfg.ChunkSize):
+	case c == nil || !c.framed || (c.size > 0 && c.size+frameSize+size > st.cfg.ChunkSize):
 		c, err = st.rotate()
 	case c.w == nil:
-		err = c.openWrite(st.dir)
+		err = c.openWrite(st.dir, st.cfg.WrapWriter)
 	}
 	if err != nil {
 		return Record{}, fmt.Errorf("%s: %w", st.name(), err)
 	}
-	rec.Offset, rec.Size, rec.Checksum = st.end, size, checksum(payload)
+	rec.Offset, rec.Size, rec.Checksum = st.end+frameSize, size, checksum(payload)
 	encodeRecord(st.buf[:], rec)
-	// Payload first, then its index record: a tail torn anywhere in
-	// between fails a checksum or a length check on Open and is cut.
-	if _, err := c.w.Write(payload); err != nil {
+	// The frame (the record as a header, then the payload) first, then
+	// the same record in the index: a tail torn anywhere in between fails
+	// a checksum or a length check on Open, and a whole frame without its
+	// index record is recovered from the log.
+	if err := c.write(st.buf[:], payload); err != nil {
 		return Record{}, st.undo(c, fmt.Errorf("%s: write log: %w", st.name(), err))
 	}
-	if _, err := c.idx.Write(st.buf[:]); err != nil {
+	if _, err := c.iw.Write(st.buf[:]); err != nil {
 		return Record{}, st.undo(c, fmt.Errorf("%s: write index: %w", st.name(), err))
 	}
 	if st.cfg.Sync == SyncAlways {
@@ -94,9 +97,9 @@ func (st *stream) append(rec Record, payload []byte) (Record, error) {
 	}
 	st.entries = append(st.entries, nextEntry(prev, rec))
 	c.n++
-	c.size += size
-	st.end += size
-	st.usage.Add(size + recordSize)
+	c.size += frameSize + size
+	st.end += frameSize + size
+	st.usage.Add(frameSize + size + recordSize)
 	return rec, nil
 }
 
@@ -128,8 +131,8 @@ func (st *stream) rotate() (*chunk, error) {
 			return nil, fmt.Errorf("finish chunk: %w", err)
 		}
 	}
-	c := &chunk{base: st.end, first: len(st.entries)}
-	if err := c.openWrite(st.dir); err != nil {
+	c := &chunk{base: st.end, first: len(st.entries), framed: true}
+	if err := c.openWrite(st.dir, st.cfg.WrapWriter); err != nil {
 		return nil, err
 	}
 	switch st.cfg.Sync {

@@ -1,0 +1,14 @@
+package store
+
+// Stats are the store's counters since Open, for the server's metrics.
+type Stats struct {
+	// Quarantined is the number of files recovery set aside in
+	// Dir/quarantine (damaged records, torn tails, unreadable chunks,
+	// replaced indexes); QuarantinedBytes their size.
+	Quarantined, QuarantinedBytes int64
+}
+
+// Stats returns the store's counters.
+func (s *Store) Stats() Stats {
+	return Stats{Quarantined: s.quar.files.Load(), QuarantinedBytes: s.quar.bytes.Load()}
+}
