@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 )
 
@@ -62,11 +61,6 @@ type chunk struct {
 	lw, iw io.Writer
 	rc     syscall.RawConn
 
-	fmu sync.Mutex // guards f
-	// f is the log file open read-only, opened on the first read. It stays
-	// open until the chunk is dropped, so section readers handed out stay
-	// valid while the chunk is appended to and after it is full.
-	f *os.File
 }
 
 func (c *chunk) path(dir, ext string) string { return filepath.Join(dir, chunkName(c.base, ext)) }
@@ -108,20 +102,6 @@ func (c *chunk) write(hdr, payload []byte) error {
 	return err
 }
 
-// reader returns the log file open for reading.
-func (c *chunk) reader(dir string) (*os.File, error) {
-	c.fmu.Lock()
-	defer c.fmu.Unlock()
-	if c.f == nil {
-		f, err := os.Open(c.path(dir, logExt))
-		if err != nil {
-			return nil, fmt.Errorf("open log: %w", err)
-		}
-		c.f = f
-	}
-	return c.f, nil
-}
-
 // syncWrite flushes the files open for appending to stable storage.
 func (c *chunk) syncWrite() error {
 	return errors.Join(syncFile(c.w), syncFile(c.idx))
@@ -140,20 +120,14 @@ func (c *chunk) closeWrite() error {
 	return err
 }
 
-// close closes all the chunk's files.
-func (c *chunk) close() error {
-	err := c.closeWrite()
-	c.fmu.Lock()
-	if c.f != nil {
-		err = errors.Join(err, c.f.Close())
-		c.f = nil
-	}
-	c.fmu.Unlock()
-	return err
-}
+// close closes the chunk's files open for writing; read handles are the
+// file cache's.
+func (c *chunk) close() error { return c.closeWrite() }
 
-// remove closes and deletes the chunk's files; it returns the bytes freed.
-func (c *chunk) remove(dir string) (int64, error) {
+// remove closes and deletes the chunk's files, then drops its read handle
+// from fc (after the delete, so no read can open the file again); it
+// returns the bytes freed.
+func (c *chunk) remove(dir string, fc *fileCache) (int64, error) {
 	c.close()
 	freed := c.size + int64(c.n)*recordSize
 	err := os.Remove(c.path(dir, logExt))
@@ -163,6 +137,7 @@ func (c *chunk) remove(dir string) (int64, error) {
 	if os.IsNotExist(err) {
 		err = nil
 	}
+	fc.drop(c)
 	return freed, err
 }
 

@@ -27,6 +27,7 @@ const (
 	DefaultRetainEvery  = time.Minute
 	DefaultChunkSize    = 64 << 20
 	DefaultVerifyTail   = 4 << 20
+	DefaultMaxOpenFiles = 256
 )
 
 // Config configures a Store. The zero value with Dir set is valid.
@@ -54,6 +55,11 @@ type Config struct {
 	// intervals of a high-bitrate stream; -1: every payload). Index
 	// records are always verified in full.
 	VerifyTail int64
+	// MaxOpenFiles bounds the chunk logs kept open for reading, across all
+	// streams (default 256); the least recently read is closed first, never
+	// one a read is using. Files open for appending (two per stream being
+	// written) are not counted.
+	MaxOpenFiles int
 	// WrapWriter, if set, wraps the writer of every log and index file
 	// opened for appending (path is the file's). It is a test seam for
 	// fault injection: a wrapper that fails with ENOSPC or EIO for a while
@@ -74,7 +80,7 @@ func (c *Config) Validate() error {
 	default:
 		return fmt.Errorf("%w: sync policy %q (always, interval, never)", ErrInvalid, c.Sync)
 	}
-	if c.SyncInterval < 0 || c.MaxAge < 0 || c.MaxBytes < 0 || c.RetainEvery < 0 || c.ChunkSize < 0 || c.VerifyTail < -1 {
+	if c.SyncInterval < 0 || c.MaxAge < 0 || c.MaxBytes < 0 || c.RetainEvery < 0 || c.ChunkSize < 0 || c.VerifyTail < -1 || c.MaxOpenFiles < 0 {
 		return fmt.Errorf("%w: negative store setting", ErrInvalid)
 	}
 	if c.SyncInterval == 0 {
@@ -85,6 +91,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ChunkSize == 0 {
 		c.ChunkSize = DefaultChunkSize
+	}
+	if c.MaxOpenFiles == 0 {
+		c.MaxOpenFiles = DefaultMaxOpenFiles
 	}
 	if c.VerifyTail == 0 {
 		c.VerifyTail = DefaultVerifyTail

@@ -15,8 +15,9 @@
 // sequence and by time are binary searches. Append is called from one
 // goroutine per stream; reads run concurrently (a RWMutex per stream).
 // Reader returns an io.SectionReader over the chunk file for
-// http.ServeContent; a chunk's file, once read, stays open until retention
-// drops the chunk or the Store closes (one descriptor per chunk read).
+// http.ServeContent. Chunk files open for reading are a bounded cache
+// (Config.MaxOpenFiles, least recently used closed first); a read in
+// progress holds its file, a reader between reads holds none.
 //
 // # Durability
 //

@@ -35,10 +35,10 @@ type loading struct {
 // of the stream's last cfg.VerifyTail bytes if verify (the last Store did
 // not close cleanly; see verifyTail), then sets aside what is left
 // unserved (finishChunk). Appends continue after the last good record.
-func loadStream(dir, sentinel, session string, cfg *Config, usage *atomic.Int64, log *slog.Logger, q *quarantine, verify bool) (*stream, error) {
+func loadStream(dir, sentinel, session string, cfg *Config, usage *atomic.Int64, log *slog.Logger, q *quarantine, files *fileCache, verify bool) (*stream, error) {
 	st := &stream{
 		session: session, sentinel: sentinel, dir: dir, cfg: cfg, usage: usage,
-		log: log, quar: q, inits: map[uint64]int64{},
+		log: log, quar: q, files: files, inits: map[uint64]int64{},
 	}
 	des, err := os.ReadDir(dir)
 	if err != nil {

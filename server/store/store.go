@@ -28,6 +28,7 @@ type Store struct {
 	root  string       // cfg.Dir/streams
 	usage atomic.Int64 // bytes on disk, all streams
 	quar  *quarantine
+	files *fileCache // chunk logs open for reading, all streams
 
 	mu         sync.RWMutex // guards the fields below; taken before any stream's lock
 	streams    map[key]*stream
@@ -55,6 +56,7 @@ func Open(cfg Config, log *slog.Logger) (*Store, error) {
 		cfg: cfg, log: log.With("component", "store"), root: filepath.Join(cfg.Dir, "streams"),
 		streams: map[key]*stream{}, bySentinel: map[string]map[string]*stream{},
 	}
+	s.files = newFileCache(cfg.MaxOpenFiles)
 	s.quar = &quarantine{root: filepath.Join(cfg.Dir, quarantineDir), sync: cfg.Sync != SyncNever, log: s.log}
 	if err := os.MkdirAll(s.root, 0o755); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
@@ -137,7 +139,7 @@ func (s *Store) load(verify bool) error {
 				continue
 			}
 			dir := filepath.Join(s.root, sd.Name(), sn.Name())
-			st, err := loadStream(dir, sd.Name(), sn.Name(), &s.cfg, &s.usage, s.log, s.quar, verify)
+			st, err := loadStream(dir, sd.Name(), sn.Name(), &s.cfg, &s.usage, s.log, s.quar, s.files, verify)
 			if err != nil {
 				return err
 			}
@@ -176,6 +178,7 @@ func (s *Store) Close() error {
 	for _, st := range s.snapshot() {
 		err = errors.Join(err, st.close())
 	}
+	s.files.close()
 	if err == nil && s.cfg.Sync != SyncNever {
 		err = putClean(s.cfg.Dir)
 	}
@@ -238,7 +241,7 @@ func (s *Store) create(session, sentinel string) (*stream, error) {
 		}
 	}
 	st = &stream{session: session, sentinel: sentinel, dir: dir, cfg: &s.cfg, usage: &s.usage,
-		log: s.log, quar: s.quar, inits: map[uint64]int64{}}
+		log: s.log, quar: s.quar, files: s.files, inits: map[uint64]int64{}}
 	s.add(st)
 	return st, nil
 }
@@ -280,8 +283,9 @@ func (s *Store) Streams() []StreamInfo {
 }
 
 // Reader returns the payload bytes of rec, a record this store returned,
-// for http.ServeContent. It stays readable until retention drops the
-// segment's chunk or the Store is closed.
+// for http.ServeContent. It holds no open file between reads (see
+// fileCache); once retention has dropped the segment's chunk its reads
+// fail with ErrNotFound, and with ErrClosed after Close.
 func (s *Store) Reader(session, sentinel string, rec Record) (*io.SectionReader, error) {
 	st, err := s.get(session, sentinel)
 	if err != nil {

@@ -19,6 +19,7 @@ type stream struct {
 	usage             *atomic.Int64 // the Store's total bytes on disk
 	log               *slog.Logger
 	quar              *quarantine
+	files             *fileCache // the Store's read handles
 
 	dirty atomic.Bool // written since the last sync
 
