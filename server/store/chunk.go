@@ -60,7 +60,6 @@ type chunk struct {
 	w, idx *os.File
 	lw, iw io.Writer
 	rc     syscall.RawConn
-
 }
 
 func (c *chunk) path(dir, ext string) string { return filepath.Join(dir, chunkName(c.base, ext)) }
