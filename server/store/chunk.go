@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // File names in a stream directory. A chunk is a pair of files named by the
@@ -102,8 +103,25 @@ func (c *chunk) write(hdr, payload []byte) error {
 }
 
 // syncWrite flushes the files open for appending to stable storage.
-func (c *chunk) syncWrite() error {
-	return errors.Join(syncFile(c.w), syncFile(c.idx))
+func (c *chunk) syncWrite(obs func(time.Duration)) error {
+	return errors.Join(observeSync(c.w, obs), observeSync(c.idx, obs))
+}
+
+// cut truncates the files open for appending back to the chunk's last
+// record, removing what a failed append left.
+func (c *chunk) cut() error {
+	return errors.Join(c.w.Truncate(c.size), c.idx.Truncate(int64(c.n)*recordSize))
+}
+
+// observeSync is syncFile, timed for obs if set.
+func observeSync(f *os.File, obs func(time.Duration)) error {
+	if obs == nil || f == nil {
+		return syncFile(f)
+	}
+	start := time.Now()
+	err := syncFile(f)
+	obs(time.Since(start))
+	return err
 }
 
 // closeWrite ends the chunk's time as the stream's last.

@@ -6,9 +6,14 @@ type Stats struct {
 	// Dir/quarantine (damaged records, torn tails, unreadable chunks,
 	// replaced indexes); QuarantinedBytes their size.
 	Quarantined, QuarantinedBytes int64
+	// WriteErrors counts appends that failed or were refused with
+	// ErrUnavailable (a full disk, an I/O error, the free-space guard), and
+	// background syncs that failed so.
+	WriteErrors int64
 }
 
 // Stats returns the store's counters.
 func (s *Store) Stats() Stats {
-	return Stats{Quarantined: s.quar.files.Load(), QuarantinedBytes: s.quar.bytes.Load()}
+	return Stats{Quarantined: s.quar.files.Load(), QuarantinedBytes: s.quar.bytes.Load(),
+		WriteErrors: s.writeErrors.Load()}
 }

@@ -29,6 +29,11 @@ type Store struct {
 	usage atomic.Int64 // bytes on disk, all streams
 	quar  *quarantine
 	files *fileCache // chunk logs open for reading, all streams
+	guard *spaceGuard
+
+	lastErr     atomic.Pointer[failure] // the last transient write error, nil once a write succeeds
+	writeErrors atomic.Int64            // appends refused or failed as ErrUnavailable
+	retainNow   chan struct{}           // asks the retention goroutine to run at once
 
 	mu         sync.RWMutex // guards the fields below; taken before any stream's lock
 	streams    map[key]*stream
@@ -57,6 +62,7 @@ func Open(cfg Config, log *slog.Logger) (*Store, error) {
 		streams: map[key]*stream{}, bySentinel: map[string]map[string]*stream{},
 	}
 	s.files = newFileCache(cfg.MaxOpenFiles)
+	s.guard = &spaceGuard{dir: cfg.Dir, min: cfg.MinFree, every: cfg.FreeSpaceEvery, free: cfg.FreeSpace, log: s.log}
 	s.quar = &quarantine{root: filepath.Join(cfg.Dir, quarantineDir), sync: cfg.Sync != SyncNever, log: s.log}
 	if err := os.MkdirAll(s.root, 0o755); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
@@ -85,16 +91,15 @@ func Open(cfg Config, log *slog.Logger) (*Store, error) {
 	if cfg.Sync == SyncInterval {
 		s.every(ctx, cfg.SyncInterval, func() {
 			if err := s.Sync(); err != nil {
+				s.noteWrite(transient(err))
 				s.log.Error("sync", "err", err)
 			}
 		})
 	}
 	if cfg.MaxAge > 0 || cfg.MaxBytes > 0 {
-		s.every(ctx, cfg.RetainEvery, func() {
-			if _, err := s.Retain(time.Now()); err != nil && !errors.Is(err, ErrClosed) {
-				s.log.Error("retention", "err", err)
-			}
-		})
+		s.retainNow = make(chan struct{}, 1)
+		s.wg.Add(1)
+		go s.retainLoop(ctx)
 	}
 	return s, nil
 }

@@ -54,7 +54,7 @@ func (st *stream) append(rec Record, payload []byte) (Record, error) {
 	if st.removed {
 		return Record{}, errRemoved
 	}
-	if st.failed != nil {
+	if st.failed != nil && !st.redo() {
 		return Record{}, st.failed
 	}
 	n := len(st.entries)
@@ -86,7 +86,7 @@ func (st *stream) append(rec Record, payload []byte) (Record, error) {
 		return Record{}, st.undo(c, fmt.Errorf("%s: write index: %w", st.name(), err))
 	}
 	if st.cfg.Sync == SyncAlways {
-		if err := c.syncWrite(); err != nil {
+		if err := c.syncWrite(st.cfg.Observe.Sync); err != nil {
 			return Record{}, st.undo(c, fmt.Errorf("%s: %w", st.name(), err))
 		}
 	} else {
@@ -104,18 +104,31 @@ func (st *stream) append(rec Record, payload []byte) (Record, error) {
 	return rec, nil
 }
 
-// undo cuts a failed append's partial bytes so the stream stays consistent;
-// if even that fails the stream refuses appends until the Store is reopened
-// (Open then cuts the tail by checksum).
+// undo cuts a failed append's partial bytes so the stream stays consistent
+// and the next append (of the same segment, typically) goes where this one
+// should have. If even that fails, the stream refuses appends with the
+// error (still ErrUnavailable if its cause was transient) until a later
+// attempt at the cut succeeds (redo), or the Store is reopened (Open then
+// repairs the tail).
 func (st *stream) undo(c *chunk, err error) error {
-	e1 := c.w.Truncate(c.size)
-	e2 := c.idx.Truncate(int64(c.n) * recordSize)
-	if e := errors.Join(e1, e2); e != nil {
+	if e := c.cut(); e != nil {
 		st.failed = fmt.Errorf("%w (undo failed: %v)", err, e)
 		st.log.Error("stream write failed and could not be undone", "stream", st.name(), "err", st.failed)
 		return st.failed
 	}
 	return err
+}
+
+// redo retries the cut of a failed append; it reports whether appends may
+// go on. Caller holds st.mu.
+func (st *stream) redo() bool {
+	c := st.last()
+	if c == nil || c.w == nil || c.cut() != nil {
+		return false
+	}
+	st.log.Info("failed write undone", "stream", st.name())
+	st.failed = nil
+	return true
 }
 
 // rotate closes the last chunk for writing and starts a new one at the end
@@ -168,7 +181,7 @@ func (st *stream) sync() error {
 	st.mu.Unlock()
 	var err error
 	for i, f := range files {
-		err = errors.Join(err, syncFile(f))
+		err = errors.Join(err, observeSync(f, st.cfg.Observe.Sync))
 		if i < n {
 			err = errors.Join(err, f.Close())
 		}
