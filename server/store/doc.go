@@ -63,6 +63,19 @@
 // after the last good record, and a chunk with nothing valid is moved
 // there whole. Payload checks older data on demand.
 //
+// # Availability
+//
+// A write that fails with ENOSPC, EIO or EDQUOT is cut back (nothing of
+// the segment stays in the log or the index) and returned wrapping
+// ErrUnavailable with its cause: the caller retries the same segment
+// later. Writable reports whether the store can write now (for a
+// readiness check). With Config.MinFree set, a free-space guard reads the
+// disk's free space at most once per Config.FreeSpaceEvery; below the
+// minimum it runs size retention at once if Config.MaxBytes is set, and
+// otherwise refuses appends (ErrUnavailable, ErrLowSpace) before the disk
+// is full. Stats counts write errors and what recovery set aside;
+// Config.Observe receives append and fsync latencies.
+//
 // # Retention
 //
 // With Config.MaxAge or Config.MaxBytes set, a goroutine owned by the

@@ -1,6 +1,9 @@
 package store
 
-import "bytes"
+import (
+	"bytes"
+	"os"
+)
 
 // framePattern is what every version 2 frame header holds at byte 21: the
 // version and the magic. Scanning a log for it finds candidate headers; a
@@ -65,4 +68,39 @@ func fillGaps(data []byte, base, from int64, kept []Record, last uint64, have bo
 		}
 	}
 	return out
+}
+
+// headersMatch reports whether the frame headers in the log of the first
+// and last records equal those records: two small reads that catch a log
+// that is not the one its index describes.
+func headersMatch(logPath string, base int64, first, last Record) (bool, error) {
+	f, err := os.Open(logPath)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	var got, want [frameSize]byte
+	for _, r := range []Record{first, last} {
+		if _, err := f.ReadAt(got[:], r.Offset-frameSize-base); err != nil {
+			return false, nil
+		}
+		encodeRecord(want[:], r)
+		if got != want {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// inLog reports whether an index record of a damaged version 2 chunk is
+// borne out by the log (data, from logical offset base): its frame header
+// is there, or at least its payload checksum holds where it says.
+func inLog(data []byte, base int64, r Record) bool {
+	h, end := r.Offset-frameSize-base, r.Offset+r.Size-base
+	if h < 0 || end > int64(len(data)) {
+		return false
+	}
+	var want [frameSize]byte
+	encodeRecord(want[:], r)
+	return string(data[h:h+frameSize]) == string(want[:]) || checksum(data[h+frameSize:end]) == r.Checksum
 }
