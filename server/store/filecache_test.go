@@ -82,7 +82,7 @@ func TestOpenFilesSmallCache(t *testing.T) {
 	if grown := openFDs(t) - before; grown > 2 {
 		t.Fatalf("%d more files open, bound 2", grown)
 	}
-	if n := s.files.open(); n > 2 {
+	if n := s.Stats().OpenFiles; n > 2 {
 		t.Fatalf("%d handles cached, bound 2", n)
 	}
 }
