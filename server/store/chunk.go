@@ -61,6 +61,10 @@ type chunk struct {
 	w, idx *os.File
 	lw, iw io.Writer
 	rc     syscall.RawConn
+
+	// dropped: retention deleted the chunk's files; reads fail. Guarded by
+	// the Store's fileCache lock.
+	dropped bool
 }
 
 func (c *chunk) path(dir, ext string) string { return filepath.Join(dir, chunkName(c.base, ext)) }

@@ -69,6 +69,11 @@ func (fc *fileCache) lookupLocked(c *chunk) (*handle, error) {
 	if fc.closed {
 		return nil, ErrClosed
 	}
+	if c.dropped {
+		// Checked again after an open: a stream removed and begun anew
+		// reuses the chunk's file name, and those are not its bytes.
+		return nil, fmt.Errorf("%w: chunk %x removed", ErrNotFound, c.base)
+	}
 	h := fc.byC[c]
 	if h != nil {
 		h.refs++
@@ -115,6 +120,7 @@ func (fc *fileCache) removeLocked(h *handle) {
 func (fc *fileCache) drop(c *chunk) {
 	fc.mu.Lock()
 	defer fc.mu.Unlock()
+	c.dropped = true
 	if h := fc.byC[c]; h != nil {
 		fc.removeLocked(h)
 		if h.refs == 0 {

@@ -108,3 +108,21 @@ func TestReadAfterRetention(t *testing.T) {
 		t.Fatalf("%d handles cached after their chunk was dropped", n)
 	}
 }
+
+// TestReadAfterStreamReplaced: a reader of a stream that retention removed
+// never reads the bytes of the stream begun anew under the same name.
+func TestReadAfterStreamReplaced(t *testing.T) {
+	s := openStore(t, Config{Sync: SyncNever, MaxAge: 1})
+	recs := appendN(t, s, "a", "x", 0, 3)
+	sr, err := s.Reader("a", "x", recs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Retain(t0Time().Add(3_600_000_000_000)); err != nil { // an hour on: all of it goes
+		t.Fatal(err)
+	}
+	appendN(t, s, "a", "x", 10, 13) // the same file names, other bytes
+	if b, err := io.ReadAll(sr); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("stale reader read %d bytes (%v), want ErrNotFound", len(b), err)
+	}
+}
