@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Append stores one media segment of the stream (session, sentinel),
@@ -10,14 +11,38 @@ import (
 // stream's last sequence (ErrSequence otherwise); Offset, Size and Checksum
 // are filled in and the stored record returned. Durability follows
 // Config.Sync. Calls for one stream must not overlap.
+//
+// A transient failure (a full disk, an I/O error, the free-space guard of
+// Config.MinFree) returns an error wrapping ErrUnavailable, and its cause
+// (errors.Is(err, syscall.ENOSPC)): nothing of the segment is left behind
+// and the same segment may be appended again later.
 func (s *Store) Append(session, sentinel string, rec Record, payload []byte) (Record, error) {
+	var start time.Time
+	if s.cfg.Observe.Append != nil {
+		start = time.Now()
+	}
+	out, err := s.append(session, sentinel, rec, payload)
+	if s.cfg.Observe.Append != nil {
+		s.cfg.Observe.Append(time.Since(start))
+	}
+	return out, err
+}
+
+func (s *Store) append(session, sentinel string, rec Record, payload []byte) (Record, error) {
+	if err := s.admit(); err != nil {
+		return Record{}, err
+	}
 	for {
 		st, err := s.create(session, sentinel)
 		if err != nil {
+			err = transient(err)
+			s.noteWrite(err)
 			return Record{}, err
 		}
 		out, err := st.append(rec, payload)
 		if !errors.Is(err, errRemoved) {
+			err = transient(err)
+			s.noteWrite(err)
 			return out, err
 		}
 		// Retention removed the stream under us, or Close ran: start over.
@@ -34,7 +59,7 @@ func (s *Store) PutInit(session, sentinel string, gen uint64, payload []byte) er
 			return err
 		}
 		if err := st.putInit(gen, payload); !errors.Is(err, errRemoved) {
-			return err
+			return transient(err)
 		}
 	}
 }

@@ -140,13 +140,20 @@ func BenchmarkAppendNoSync(b *testing.B) { benchAppend(b, SyncNever) }
 // segment by segment between the Store and a raw file, so
 // both see the same machine load; it reports each throughput and their
 // ratio (store/raw). On a shared, noisy machine this is the figure to trust.
+//
+// The "odd" cases write 65,000-byte segments: real segments are not whole
+// pages, so each write starts inside a page the last one ended in (which
+// may be under writeback); the 64 KiB cases are the page-aligned best case
+// for the raw file, not for the store, whose frame headers shift every
+// payload by 64 bytes.
 func BenchmarkAppendVsRaw(b *testing.B) {
 	for _, pol := range []SyncPolicy{SyncInterval, SyncNever} {
-		b.Run(string(pol), func(b *testing.B) { appendVsRaw(b, pol) })
+		b.Run(string(pol), func(b *testing.B) { appendVsRaw(b, pol, benchPayload()) })
+		b.Run(string(pol)+"-odd", func(b *testing.B) { appendVsRaw(b, pol, benchPayload()[:65_000]) })
 	}
 }
 
-func appendVsRaw(b *testing.B, pol SyncPolicy) {
+func appendVsRaw(b *testing.B, pol SyncPolicy, p []byte) {
 	dir := b.TempDir()
 	s, err := Open(Config{Dir: dir, Sync: pol}, nil)
 	if err != nil {
@@ -158,7 +165,6 @@ func appendVsRaw(b *testing.B, pol SyncPolicy) {
 		b.Fatal(err)
 	}
 	defer f.Close()
-	p := benchPayload()
 	var tStore, tRaw time.Duration
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
@@ -178,7 +184,7 @@ func appendVsRaw(b *testing.B, pol SyncPolicy) {
 			}
 		}
 	}
-	mb := float64(b.N) * benchSegment / 1e6
+	mb := float64(b.N) * float64(len(p)) / 1e6
 	b.ReportMetric(mb/tStore.Seconds(), "store-MB/s")
 	b.ReportMetric(mb/tRaw.Seconds(), "raw-MB/s")
 	b.ReportMetric(tRaw.Seconds()/tStore.Seconds(), "store/raw")

@@ -3,11 +3,13 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
+	"syscall"
+	"time"
 )
 
 // File names in a stream directory. A chunk is a pair of files named by the
@@ -46,23 +48,30 @@ type chunk struct {
 	first int   // index of the first record in stream.entries
 	n     int   // records
 	size  int64 // log bytes
+	// framed: a version 2 chunk, each payload preceded by its frame header.
+	// Appends go to framed chunks only (a version 1 chunk loaded last is
+	// followed by a new one).
+	framed bool
 
 	// w and idx are the log and index files open for appending while the
 	// chunk is the stream's last (and has been written since Open); nil
-	// otherwise. Guarded by the stream's lock.
+	// otherwise. lw and iw are what appends write through: the files
+	// themselves or Config.WrapWriter's wrappers; rc is w's raw connection
+	// for writev, nil when lw is wrapped. Guarded by the stream's lock.
 	w, idx *os.File
+	lw, iw io.Writer
+	rc     syscall.RawConn
 
-	fmu sync.Mutex // guards f
-	// f is the log file open read-only, opened on the first read. It stays
-	// open until the chunk is dropped, so section readers handed out stay
-	// valid while the chunk is appended to and after it is full.
-	f *os.File
+	// dropped: retention deleted the chunk's files; reads fail. Guarded by
+	// the Store's fileCache lock.
+	dropped bool
 }
 
 func (c *chunk) path(dir, ext string) string { return filepath.Join(dir, chunkName(c.base, ext)) }
 
-// openWrite opens (creating if needed) the chunk's files for appending.
-func (c *chunk) openWrite(dir string) error {
+// openWrite opens (creating if needed) the chunk's files for appending,
+// through wrap if set.
+func (c *chunk) openWrite(dir string, wrap func(string, io.Writer) io.Writer) error {
 	w, err := os.OpenFile(c.path(dir, logExt), os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return fmt.Errorf("open log: %w", err)
@@ -72,27 +81,51 @@ func (c *chunk) openWrite(dir string) error {
 		w.Close()
 		return fmt.Errorf("open index: %w", err)
 	}
-	c.w, c.idx = w, idx
+	c.w, c.idx, c.lw, c.iw, c.rc = w, idx, w, idx, nil
+	if wrap != nil {
+		c.lw, c.iw = wrap(w.Name(), w), wrap(idx.Name(), idx)
+	} else if haveWritev {
+		if c.rc, err = w.SyscallConn(); err != nil {
+			w.Close()
+			idx.Close()
+			return fmt.Errorf("open log: %w", err)
+		}
+	}
 	return nil
 }
 
-// reader returns the log file open for reading.
-func (c *chunk) reader(dir string) (*os.File, error) {
-	c.fmu.Lock()
-	defer c.fmu.Unlock()
-	if c.f == nil {
-		f, err := os.Open(c.path(dir, logExt))
-		if err != nil {
-			return nil, fmt.Errorf("open log: %w", err)
-		}
-		c.f = f
+// write appends a frame header and its payload to the log.
+func (c *chunk) write(hdr, payload []byte) error {
+	if c.rc != nil {
+		return writeFrame(c.rc, hdr, payload)
 	}
-	return c.f, nil
+	if _, err := c.lw.Write(hdr); err != nil {
+		return err
+	}
+	_, err := c.lw.Write(payload)
+	return err
 }
 
 // syncWrite flushes the files open for appending to stable storage.
-func (c *chunk) syncWrite() error {
-	return errors.Join(syncFile(c.w), syncFile(c.idx))
+func (c *chunk) syncWrite(obs func(time.Duration)) error {
+	return errors.Join(observeSync(c.w, obs), observeSync(c.idx, obs))
+}
+
+// cut truncates the files open for appending back to the chunk's last
+// record, removing what a failed append left.
+func (c *chunk) cut() error {
+	return errors.Join(c.w.Truncate(c.size), c.idx.Truncate(int64(c.n)*recordSize))
+}
+
+// observeSync is syncFile, timed for obs if set.
+func observeSync(f *os.File, obs func(time.Duration)) error {
+	if obs == nil || f == nil {
+		return syncFile(f)
+	}
+	start := time.Now()
+	err := syncFile(f)
+	obs(time.Since(start))
+	return err
 }
 
 // closeWrite ends the chunk's time as the stream's last.
@@ -104,24 +137,18 @@ func (c *chunk) closeWrite() error {
 	if c.idx != nil {
 		err = errors.Join(err, c.idx.Close())
 	}
-	c.w, c.idx = nil, nil
+	c.w, c.idx, c.lw, c.iw, c.rc = nil, nil, nil, nil, nil
 	return err
 }
 
-// close closes all the chunk's files.
-func (c *chunk) close() error {
-	err := c.closeWrite()
-	c.fmu.Lock()
-	if c.f != nil {
-		err = errors.Join(err, c.f.Close())
-		c.f = nil
-	}
-	c.fmu.Unlock()
-	return err
-}
+// close closes the chunk's files open for writing; read handles are the
+// file cache's.
+func (c *chunk) close() error { return c.closeWrite() }
 
-// remove closes and deletes the chunk's files; it returns the bytes freed.
-func (c *chunk) remove(dir string) (int64, error) {
+// remove closes and deletes the chunk's files, then drops its read handle
+// from fc (after the delete, so no read can open the file again); it
+// returns the bytes freed.
+func (c *chunk) remove(dir string, fc *fileCache) (int64, error) {
 	c.close()
 	freed := c.size + int64(c.n)*recordSize
 	err := os.Remove(c.path(dir, logExt))
@@ -131,6 +158,7 @@ func (c *chunk) remove(dir string) (int64, error) {
 	if os.IsNotExist(err) {
 		err = nil
 	}
+	fc.drop(c)
 	return freed, err
 }
 

@@ -15,8 +15,9 @@
 // sequence and by time are binary searches. Append is called from one
 // goroutine per stream; reads run concurrently (a RWMutex per stream).
 // Reader returns an io.SectionReader over the chunk file for
-// http.ServeContent; a chunk's file, once read, stays open until retention
-// drops the chunk or the Store closes (one descriptor per chunk read).
+// http.ServeContent. Chunk files open for reading are a bounded cache
+// (Config.MaxOpenFiles, least recently used closed first); a read in
+// progress holds its file, a reader between reads holds none.
 //
 // # Durability
 //
@@ -44,18 +45,36 @@
 //
 // # Recovery
 //
-// Open reads every index and verifies each record's own checksum, that
-// offsets are contiguous, that each payload lies within the log file and
-// that sequences increase; a failure ends that chunk. Unless the last Store
-// on the directory closed cleanly (Close leaves a CLEAN marker after
-// syncing everything; Open removes it), it then reads back and verifies the
-// payload checksums of the last Config.VerifyTail bytes (4 MiB) of each
-// stream, across chunk boundaries, where an interrupted write or a power
-// loss leaves its marks. The index and the log are truncated back to the
-// last good record (a partial index record, a record whose payload is
-// missing or fails its checksum, log bytes with no record), everything
-// before it is served and appends continue after it. Payload checks older
-// data on demand.
+// Recovery never deletes a byte of a chunk. Open reads every index and
+// keeps each record whose own checksum holds, that lies within the log
+// after the previous one and continues the sequence; a damaged record is
+// skipped, not the end of its chunk. If anything is wrong with a chunk (a
+// damaged or torn record, a missing index, log bytes after the last
+// record, frame headers that do not match), its log is scanned for intact
+// frames, which rebuild the index. Unless the last Store on the directory
+// closed cleanly (Close leaves a CLEAN marker after syncing everything;
+// Open removes it), it then reads back and verifies the payload checksums
+// of the last Config.VerifyTail bytes (4 MiB) of each stream, across chunk
+// boundaries, where an interrupted write or a power loss leaves its marks;
+// a segment that fails is dropped, the ones after it are kept. Every byte
+// that no kept record covers is copied to Dir/quarantine/<sentinel>/
+// <session>/ (logged, counted in Stats) before the index is rewritten; a
+// trailing run of such bytes (a torn tail) is then cut so appends continue
+// after the last good record, and a chunk with nothing valid is moved
+// there whole. Payload checks older data on demand.
+//
+// # Availability
+//
+// A write that fails with ENOSPC, EIO or EDQUOT is cut back (nothing of
+// the segment stays in the log or the index) and returned wrapping
+// ErrUnavailable with its cause: the caller retries the same segment
+// later. Writable reports whether the store can write now (for a
+// readiness check). With Config.MinFree set, a free-space guard reads the
+// disk's free space at most once per Config.FreeSpaceEvery; below the
+// minimum it runs size retention at once if Config.MaxBytes is set, and
+// otherwise refuses appends (ErrUnavailable, ErrLowSpace) before the disk
+// is full. Stats counts write errors and what recovery set aside;
+// Config.Observe receives append and fsync latencies.
 //
 // # Retention
 //

@@ -1,6 +1,10 @@
 package store
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"syscall"
+)
 
 // Errors of the store. Callers match them with errors.Is; the wrapped message
 // says which stream and what exactly.
@@ -26,3 +30,30 @@ var (
 // errRemoved tells Store.Append that retention removed the stream between the
 // lookup and the write; it retries with a fresh stream. Never returned.
 var errRemoved = errors.New("stream removed")
+
+// Errors of a store that cannot write for now: the caller should retry
+// later (a Sentinel resends from its backlog) rather than give up.
+var (
+	// ErrUnavailable wraps a transient write failure (ENOSPC, EIO, EDQUOT,
+	// kept in the chain for errors.Is) and the free-space guard's refusal:
+	// the failed append left nothing behind, and the same segment may be
+	// appended again once the store can write.
+	ErrUnavailable = errors.New("store unavailable")
+	// ErrLowSpace is the free-space guard's reason (with ErrUnavailable):
+	// the disk has less than Config.MinFree bytes free.
+	ErrLowSpace = errors.New("free space below the minimum")
+)
+
+// transient wraps err with ErrUnavailable if its cause is one a later
+// attempt may not meet: a full disk or quota, or an I/O error.
+func transient(err error) error {
+	if err == nil || errors.Is(err, ErrUnavailable) {
+		return err
+	}
+	for _, e := range []error{syscall.ENOSPC, syscall.EDQUOT, syscall.EIO} {
+		if errors.Is(err, e) {
+			return fmt.Errorf("%w: %w", ErrUnavailable, err)
+		}
+	}
+	return err
+}

@@ -88,9 +88,6 @@ func (st *stream) reader(rec Record) (*io.SectionReader, error) {
 	if k < 0 || rec.Offset+rec.Size > cs[k].base+cs[k].size {
 		return nil, fmt.Errorf("%w: %s: segment %d outside its chunk", ErrCorrupt, st.name(), rec.Seq)
 	}
-	f, err := cs[k].reader(st.dir)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", st.name(), err)
-	}
-	return io.NewSectionReader(f, rec.Offset-cs[k].base, rec.Size), nil
+	r := &chunkReader{fc: st.files, c: cs[k], path: cs[k].path(st.dir, logExt)}
+	return io.NewSectionReader(r, rec.Offset-cs[k].base, rec.Size), nil
 }

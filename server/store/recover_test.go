@@ -9,8 +9,9 @@ import (
 )
 
 // TestTornTail damages the end of a closed stream in every way a crash or a
-// power loss can, reopens, and checks that everything before the damage is
-// served intact, the damaged tail is cut and appends continue.
+// power loss can, reopens, and checks that every segment still whole is
+// served intact (a frame whose index record was lost is recovered from the
+// log), what is cut is in the quarantine, and appends continue.
 func TestTornTail(t *testing.T) {
 	const n = 30 // segments written; 3 chunks of 8 KiB or so
 	last := func(t *testing.T, dir string, ext string) string {
@@ -33,16 +34,22 @@ func TestTornTail(t *testing.T) {
 		{"log cut before last payload", n - 1, func(t *testing.T, dir string) {
 			truncateBy(t, last(t, dir, logExt), lastPayloadSize)
 		}},
-		{"index cut mid-record", n - 1, func(t *testing.T, dir string) {
+		{"log cut mid-header", n - 1, func(t *testing.T, dir string) {
+			truncateBy(t, last(t, dir, logExt), lastPayloadSize+frameSize/2)
+		}},
+		{"index cut mid-record", n, func(t *testing.T, dir string) {
 			truncateBy(t, last(t, dir, idxExt), recordSize/2)
 		}},
-		{"index cut by one byte", n - 1, func(t *testing.T, dir string) {
+		{"index cut by one byte", n, func(t *testing.T, dir string) {
 			truncateBy(t, last(t, dir, idxExt), 1)
+		}},
+		{"index record lost", n, func(t *testing.T, dir string) {
+			truncateBy(t, last(t, dir, idxExt), recordSize)
 		}},
 		{"byte flipped in last payload", n - 1, func(t *testing.T, dir string) {
 			flip(t, last(t, dir, logExt), -lastPayloadSize/2)
 		}},
-		{"byte flipped in last index record", n - 1, func(t *testing.T, dir string) {
+		{"byte flipped in last index record", n, func(t *testing.T, dir string) {
 			flip(t, last(t, dir, idxExt), -10)
 		}},
 		{"log bytes beyond the last record", n, func(t *testing.T, dir string) {
@@ -51,7 +58,9 @@ func TestTornTail(t *testing.T) {
 		{"index garbage beyond the last record", n, func(t *testing.T, dir string) {
 			appendFile(t, last(t, dir, idxExt), make([]byte, recordSize+13))
 		}},
-		{"last chunk index lost", 0, nil}, // keep computed below
+		{"last chunk index lost", n, func(t *testing.T, dir string) {
+			os.Remove(last(t, dir, idxExt))
+		}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -62,31 +71,25 @@ func TestTornTail(t *testing.T) {
 			if err := s.PutInit("a", "x", 1, []byte("init")); err != nil {
 				t.Fatal(err)
 			}
-			keep, harm := c.keep, c.harm
-			if harm == nil { // drop the last chunk's index: its segments go
-				recs, _ := s.Segments("a", "x", 0, 0)
-				base := s.streams[key{"x", "a"}].last().base
-				for _, r := range recs {
-					if r.Offset < base {
-						keep = r.Seq + 1
-					}
-				}
-				harm = func(t *testing.T, dir string) { os.Remove(last(t, dir, idxExt)) }
-			}
 			s.Close()
-			harm(t, dir)
+			c.harm(t, dir)
 			crashed(t, dir)
+			before := chunkFiles(t, dir)
 
 			s = openStore(t, cfg)
-			checkStream(t, s, "a", "x", 0, keep)
+			checkStream(t, s, "a", "x", 0, c.keep)
+			checkNothingLost(t, dir, before)
 			if s.Usage() != diskUsage(t, dir) {
 				t.Fatalf("after recovery Usage() = %d, files hold %d", s.Usage(), diskUsage(t, dir))
 			}
-			appendN(t, s, "a", "x", keep, n+5)
+			appendN(t, s, "a", "x", c.keep, n+5)
 			checkStream(t, s, "a", "x", 0, n+5)
 			s.Close()
 			s = openStore(t, cfg)
 			checkStream(t, s, "a", "x", 0, n+5)
+			if st := s.Stats(); st.Quarantined != 0 {
+				t.Fatalf("second Open set aside %d more files", st.Quarantined)
+			}
 			if b, err := s.Init("a", "x", 1); err != nil || string(b) != "init" {
 				t.Fatalf("init after recovery: %q, %v", b, err)
 			}
@@ -94,9 +97,9 @@ func TestTornTail(t *testing.T) {
 	}
 }
 
-// TestVerifyWholeChunk: with VerifyTail -1, Open checks every payload of the
-// last chunk, so damage far from the end is found too and the chunk is cut
-// before it.
+// TestVerifyWholeChunk: with VerifyTail -1, Open checks every payload, so
+// damage far from the end is found too: that one segment is set aside,
+// the ones after it are still served.
 func TestVerifyWholeChunk(t *testing.T) {
 	dir := t.TempDir()
 	cfg := Config{Dir: dir, VerifyTail: -1}
@@ -106,8 +109,13 @@ func TestVerifyWholeChunk(t *testing.T) {
 	s.Close()
 	flip(t, streamFiles(t, dir, "x", "a", logExt)[0], first.Offset+1)
 	crashed(t, dir)
+	before := chunkFiles(t, dir)
 	s = openStore(t, cfg)
-	checkStream(t, s, "a", "x", 0, 3)
+	checkSegments(t, s, "a", "x", without(0, 20, 3))
+	checkNothingLost(t, dir, before)
+	if !quarantineHolds(t, dir, damagedFrame(t, before, dir, first)) {
+		t.Fatal("the damaged segment is not in the quarantine")
+	}
 }
 
 // TestPayloadChecksum: damage outside the verified tail is not cut on
@@ -229,6 +237,7 @@ func appendFile(t *testing.T, path string, b []byte) {
 // TestTornTailAcrossChunks: a power loss just after a chunk filled up can
 // tear both the new last chunk and the end of the one before it (the
 // interval policy had not synced it yet); the verified tail spans both.
+// The damaged segment is set aside, the last chunk's lost index rebuilt.
 func TestTornTailAcrossChunks(t *testing.T) {
 	dir := t.TempDir()
 	cfg := Config{Dir: dir, ChunkSize: 8 << 10}
@@ -242,17 +251,19 @@ func TestTornTailAcrossChunks(t *testing.T) {
 	flip(t, logs[len(logs)-2], victim.Offset-prev.base+3)
 	os.Remove(streamFiles(t, dir, "x", "a", idxExt)[len(logs)-1])
 	crashed(t, dir)
+	before := chunkFiles(t, dir)
 
 	s = openStore(t, cfg)
-	checkStream(t, s, "a", "x", 0, victim.Seq)
-	if n := len(streamFiles(t, dir, "x", "a", logExt)); n != len(logs)-1 {
-		t.Fatalf("%d chunks left, want %d", n, len(logs)-1)
+	checkSegments(t, s, "a", "x", without(0, 30, victim.Seq))
+	checkNothingLost(t, dir, before)
+	if n := len(streamFiles(t, dir, "x", "a", logExt)); n != len(logs) {
+		t.Fatalf("%d chunks left, want %d", n, len(logs))
 	}
 	if s.Usage() != diskUsage(t, dir) {
 		t.Fatalf("Usage() = %d, files hold %d", s.Usage(), diskUsage(t, dir))
 	}
-	appendN(t, s, "a", "x", victim.Seq, 40)
+	appendN(t, s, "a", "x", 30, 40)
 	s.Close()
 	s = openStore(t, cfg)
-	checkStream(t, s, "a", "x", 0, 40)
+	checkSegments(t, s, "a", "x", without(0, 40, victim.Seq))
 }

@@ -90,7 +90,7 @@ func (st *stream) dropChunks(drop func(*chunk) bool, limit int) (int, error) {
 	removed, dropped := 0, 0
 	for len(st.chunks) > 1 && drop(st.chunks[0]) && (limit == 0 || dropped < limit) {
 		c := st.chunks[0]
-		freed, err := c.remove(st.dir)
+		freed, err := c.remove(st.dir, st.files)
 		st.usage.Add(-freed)
 		st.entries = slices.Clone(st.entries[c.n:])
 		st.chunks = st.chunks[1:]
@@ -127,6 +127,11 @@ func (s *Store) removeStream(st *stream, cond func() bool) (int, error) {
 	for _, c := range st.chunks {
 		c.close()
 	}
+	defer func(cs []*chunk) { // after the files are gone: no read reopens them
+		for _, c := range cs {
+			st.files.drop(c)
+		}
+	}(st.chunks)
 	for _, f := range st.pending {
 		f.Close()
 	}

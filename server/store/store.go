@@ -27,6 +27,13 @@ type Store struct {
 	log   *slog.Logger
 	root  string       // cfg.Dir/streams
 	usage atomic.Int64 // bytes on disk, all streams
+	quar  *quarantine
+	files *fileCache // chunk logs open for reading, all streams
+	guard *spaceGuard
+
+	lastErr     atomic.Pointer[failure] // the last transient write error, nil once a write succeeds
+	writeErrors atomic.Int64            // appends refused or failed as ErrUnavailable
+	retainNow   chan struct{}           // asks the retention goroutine to run at once
 
 	mu         sync.RWMutex // guards the fields below; taken before any stream's lock
 	streams    map[key]*stream
@@ -54,6 +61,9 @@ func Open(cfg Config, log *slog.Logger) (*Store, error) {
 		cfg: cfg, log: log.With("component", "store"), root: filepath.Join(cfg.Dir, "streams"),
 		streams: map[key]*stream{}, bySentinel: map[string]map[string]*stream{},
 	}
+	s.files = newFileCache(cfg.MaxOpenFiles)
+	s.guard = &spaceGuard{dir: cfg.Dir, min: cfg.MinFree, every: cfg.FreeSpaceEvery, free: cfg.FreeSpace, log: s.log}
+	s.quar = &quarantine{root: filepath.Join(cfg.Dir, quarantineDir), sync: cfg.Sync != SyncNever, log: s.log}
 	if err := os.MkdirAll(s.root, 0o755); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
@@ -81,16 +91,15 @@ func Open(cfg Config, log *slog.Logger) (*Store, error) {
 	if cfg.Sync == SyncInterval {
 		s.every(ctx, cfg.SyncInterval, func() {
 			if err := s.Sync(); err != nil {
+				s.noteWrite(transient(err))
 				s.log.Error("sync", "err", err)
 			}
 		})
 	}
 	if cfg.MaxAge > 0 || cfg.MaxBytes > 0 {
-		s.every(ctx, cfg.RetainEvery, func() {
-			if _, err := s.Retain(time.Now()); err != nil && !errors.Is(err, ErrClosed) {
-				s.log.Error("retention", "err", err)
-			}
-		})
+		s.retainNow = make(chan struct{}, 1)
+		s.wg.Add(1)
+		go s.retainLoop(ctx)
 	}
 	return s, nil
 }
@@ -135,7 +144,7 @@ func (s *Store) load(verify bool) error {
 				continue
 			}
 			dir := filepath.Join(s.root, sd.Name(), sn.Name())
-			st, err := loadStream(dir, sd.Name(), sn.Name(), &s.cfg, &s.usage, s.log, verify)
+			st, err := loadStream(dir, sd.Name(), sn.Name(), &s.cfg, &s.usage, s.log, s.quar, s.files, verify)
 			if err != nil {
 				return err
 			}
@@ -174,6 +183,7 @@ func (s *Store) Close() error {
 	for _, st := range s.snapshot() {
 		err = errors.Join(err, st.close())
 	}
+	s.files.close()
 	if err == nil && s.cfg.Sync != SyncNever {
 		err = putClean(s.cfg.Dir)
 	}
@@ -236,7 +246,7 @@ func (s *Store) create(session, sentinel string) (*stream, error) {
 		}
 	}
 	st = &stream{session: session, sentinel: sentinel, dir: dir, cfg: &s.cfg, usage: &s.usage,
-		log: s.log, inits: map[uint64]int64{}}
+		log: s.log, quar: s.quar, files: s.files, inits: map[uint64]int64{}}
 	s.add(st)
 	return st, nil
 }
@@ -278,8 +288,9 @@ func (s *Store) Streams() []StreamInfo {
 }
 
 // Reader returns the payload bytes of rec, a record this store returned,
-// for http.ServeContent. It stays readable until retention drops the
-// segment's chunk or the Store is closed.
+// for http.ServeContent. It holds no open file between reads (see
+// fileCache); once retention has dropped the segment's chunk its reads
+// fail with ErrNotFound, and with ErrClosed after Close.
 func (s *Store) Reader(session, sentinel string, rec Record) (*io.SectionReader, error) {
 	st, err := s.get(session, sentinel)
 	if err != nil {

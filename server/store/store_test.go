@@ -18,7 +18,7 @@ func TestAppendReadBack(t *testing.T) {
 		if r.Size != int64(len(payload(uint64(i)))) || r.Checksum != checksum(payload(uint64(i))) {
 			t.Fatalf("record %d: size %d checksum %x", i, r.Size, r.Checksum)
 		}
-		if i > 0 && r.Offset != recs[i-1].Offset+recs[i-1].Size {
+		if i > 0 && r.Offset != recs[i-1].Offset+recs[i-1].Size+frameSize {
 			t.Fatalf("record %d: offset %d not contiguous", i, r.Offset)
 		}
 	}

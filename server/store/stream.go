@@ -18,6 +18,8 @@ type stream struct {
 	cfg               *Config
 	usage             *atomic.Int64 // the Store's total bytes on disk
 	log               *slog.Logger
+	quar              *quarantine
+	files             *fileCache // the Store's read handles
 
 	dirty atomic.Bool // written since the last sync
 
@@ -52,7 +54,7 @@ func (st *stream) append(rec Record, payload []byte) (Record, error) {
 	if st.removed {
 		return Record{}, errRemoved
 	}
-	if st.failed != nil {
+	if st.failed != nil && !st.redo() {
 		return Record{}, st.failed
 	}
 	n := len(st.entries)
@@ -63,26 +65,28 @@ func (st *stream) append(rec Record, payload []byte) (Record, error) {
 	c := st.last()
 	var err error
 	switch {
-	case c == nil || (c.size > 0 && c.size+size > st.cfg.ChunkSize):
+	case c == nil || !c.framed || (c.size > 0 && c.size+frameSize+size > st.cfg.ChunkSize):
 		c, err = st.rotate()
 	case c.w == nil:
-		err = c.openWrite(st.dir)
+		err = c.openWrite(st.dir, st.cfg.WrapWriter)
 	}
 	if err != nil {
 		return Record{}, fmt.Errorf("%s: %w", st.name(), err)
 	}
-	rec.Offset, rec.Size, rec.Checksum = st.end, size, checksum(payload)
+	rec.Offset, rec.Size, rec.Checksum = st.end+frameSize, size, checksum(payload)
 	encodeRecord(st.buf[:], rec)
-	// Payload first, then its index record: a tail torn anywhere in
-	// between fails a checksum or a length check on Open and is cut.
-	if _, err := c.w.Write(payload); err != nil {
+	// The frame (the record as a header, then the payload) first, then
+	// the same record in the index: a tail torn anywhere in between fails
+	// a checksum or a length check on Open, and a whole frame without its
+	// index record is recovered from the log.
+	if err := c.write(st.buf[:], payload); err != nil {
 		return Record{}, st.undo(c, fmt.Errorf("%s: write log: %w", st.name(), err))
 	}
-	if _, err := c.idx.Write(st.buf[:]); err != nil {
+	if _, err := c.iw.Write(st.buf[:]); err != nil {
 		return Record{}, st.undo(c, fmt.Errorf("%s: write index: %w", st.name(), err))
 	}
 	if st.cfg.Sync == SyncAlways {
-		if err := c.syncWrite(); err != nil {
+		if err := c.syncWrite(st.cfg.Observe.Sync); err != nil {
 			return Record{}, st.undo(c, fmt.Errorf("%s: %w", st.name(), err))
 		}
 	} else {
@@ -94,24 +98,37 @@ func (st *stream) append(rec Record, payload []byte) (Record, error) {
 	}
 	st.entries = append(st.entries, nextEntry(prev, rec))
 	c.n++
-	c.size += size
-	st.end += size
-	st.usage.Add(size + recordSize)
+	c.size += frameSize + size
+	st.end += frameSize + size
+	st.usage.Add(frameSize + size + recordSize)
 	return rec, nil
 }
 
-// undo cuts a failed append's partial bytes so the stream stays consistent;
-// if even that fails the stream refuses appends until the Store is reopened
-// (Open then cuts the tail by checksum).
+// undo cuts a failed append's partial bytes so the stream stays consistent
+// and the next append (of the same segment, typically) goes where this one
+// should have. If even that fails, the stream refuses appends with the
+// error (still ErrUnavailable if its cause was transient) until a later
+// attempt at the cut succeeds (redo), or the Store is reopened (Open then
+// repairs the tail).
 func (st *stream) undo(c *chunk, err error) error {
-	e1 := c.w.Truncate(c.size)
-	e2 := c.idx.Truncate(int64(c.n) * recordSize)
-	if e := errors.Join(e1, e2); e != nil {
+	if e := c.cut(); e != nil {
 		st.failed = fmt.Errorf("%w (undo failed: %v)", err, e)
 		st.log.Error("stream write failed and could not be undone", "stream", st.name(), "err", st.failed)
 		return st.failed
 	}
 	return err
+}
+
+// redo retries the cut of a failed append; it reports whether appends may
+// go on. Caller holds st.mu.
+func (st *stream) redo() bool {
+	c := st.last()
+	if c == nil || c.w == nil || c.cut() != nil {
+		return false
+	}
+	st.log.Info("failed write undone", "stream", st.name())
+	st.failed = nil
+	return true
 }
 
 // rotate closes the last chunk for writing and starts a new one at the end
@@ -128,8 +145,8 @@ func (st *stream) rotate() (*chunk, error) {
 			return nil, fmt.Errorf("finish chunk: %w", err)
 		}
 	}
-	c := &chunk{base: st.end, first: len(st.entries)}
-	if err := c.openWrite(st.dir); err != nil {
+	c := &chunk{base: st.end, first: len(st.entries), framed: true}
+	if err := c.openWrite(st.dir, st.cfg.WrapWriter); err != nil {
 		return nil, err
 	}
 	switch st.cfg.Sync {
@@ -164,7 +181,7 @@ func (st *stream) sync() error {
 	st.mu.Unlock()
 	var err error
 	for i, f := range files {
-		err = errors.Join(err, syncFile(f))
+		err = errors.Join(err, observeSync(f, st.cfg.Observe.Sync))
 		if i < n {
 			err = errors.Join(err, f.Close())
 		}
