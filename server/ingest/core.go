@@ -1,0 +1,61 @@
+package ingest
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"proctor/proto"
+	"proctor/server/live"
+	"proctor/server/meta"
+	"proctor/server/store"
+)
+
+// Store is what publishing needs of the segment store (*store.Store).
+type Store interface {
+	PutInit(session, sentinel string, gen uint64, payload []byte) error
+	Append(session, sentinel string, rec store.Record, payload []byte) (store.Record, error)
+	Init(session, sentinel string, gen uint64) ([]byte, error)
+	Generations(session, sentinel string) ([]uint64, error)
+	Last(sentinel string) (session string, rec store.Record, ok bool)
+}
+
+// Meta is what publishing needs of the session database (*meta.DB).
+type Meta interface {
+	StartSession(ctx context.Context, id, typ string, details map[string]string, now time.Time) (proto.Session, error)
+	ActiveSession(ctx context.Context, sentinel string) (proto.Session, error)
+	AttachSentinel(ctx context.Context, sid, sentinel, source string) error
+	SetDetails(ctx context.Context, sid string, details map[string]string) error
+	SetState(ctx context.Context, sid, state string, now time.Time) error
+	Heartbeat(ctx context.Context, sid string, now time.Time, p meta.Progress) error
+	Stale(ctx context.Context, before time.Time) ([]string, error)
+}
+
+// Counter is a metric that only goes up (*metrics.Counter).
+type Counter interface{ Add(n int64) }
+
+// Metrics are the counters publishing updates.
+type Metrics struct {
+	BytesIn, SegmentsIn, Duplicates, Gaps, Rejected Counter
+	// Publishers counts connected publishers (a gauge: Add(-1) too).
+	Publishers Counter
+}
+
+// Core is what every publishing connection shares, whatever its protocol:
+// the store, the session database, the live registry. The server builds
+// one; server/ingest and server/seed publish through it.
+type Core struct {
+	Store   Store
+	Meta    Meta
+	Live    live.Registry
+	Log     *slog.Logger // with the component
+	Now     func() time.Time
+	Metrics Metrics
+	// Grace, StallAfter: see server.Config.
+	Grace, StallAfter time.Duration
+}
+
+// dbctx bounds one database call.
+func dbctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), 10*time.Second)
+}
