@@ -173,11 +173,20 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
-	hs.Shutdown(sctx)
+	// The plain HTTP requests drain while the WebSocket endpoints tell
+	// their connections, not before: a slow request body must not delay
+	// what the Sentinels are told, nor the shutdown past its timeout.
+	httpDone := make(chan struct{})
+	go func() {
+		defer close(httpDone)
+		if hs.Shutdown(sctx) != nil {
+			hs.Close() // requests still running at the timeout
+		}
+	}()
+	err := s.shutdown(sctx, httpDone)
 	if serveErr == nil {
 		<-errc
 	}
-	err := s.shutdown(sctx)
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return serveErr
 	}
@@ -188,5 +197,5 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 func (s *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
-	return s.shutdown(ctx)
+	return s.shutdown(ctx, nil)
 }

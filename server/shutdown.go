@@ -8,9 +8,9 @@ import (
 
 // shutdown stops the three endpoints at once (each tells its connections
 // and waits for them, closing the sockets of those left when ctx ends),
-// then flushes and closes the store and the database. Only the first call
-// does the work.
-func (s *Server) shutdown(ctx context.Context) error {
+// then, once httpDone is closed (nil: no HTTP server of ours), flushes and
+// closes the store and the database. Only the first call does the work.
+func (s *Server) shutdown(ctx context.Context, httpDone <-chan struct{}) error {
 	s.closeOnce.Do(func() {
 		closers := []func(context.Context) error{s.ingest.Close, s.seed.Close, s.watch.Close}
 		var wg sync.WaitGroup
@@ -30,6 +30,9 @@ func (s *Server) shutdown(ctx context.Context) error {
 		wg.Wait()
 		if timedOut {
 			s.log.Warn("shutdown timeout: closed the remaining connections")
+		}
+		if httpDone != nil {
+			<-httpDone
 		}
 		s.bgCancel()
 		s.bg.Wait()
