@@ -67,7 +67,7 @@ func (ic *conn) run() {
 		ic.reject(perr)
 		return
 	}
-	welcome, perr := ic.Begin(ic, hello)
+	welcome, perr := ic.Begin(ic, hello, ic.claims)
 	if perr != nil {
 		ic.reject(perr)
 		return
@@ -139,7 +139,7 @@ func (ic *conn) loop() error {
 		}
 		switch m := m.(type) {
 		case *proto.Details:
-			ic.core.setDetails(ic.sn, ic.session, m.Details)
+			ic.core.setDetails(ic.Publication, m.Details)
 		case *proto.End:
 			return ErrEnd
 		default:

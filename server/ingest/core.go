@@ -29,6 +29,8 @@ type Meta interface {
 	SetState(ctx context.Context, sid, state string, now time.Time) error
 	Heartbeat(ctx context.Context, sid string, now time.Time, p meta.Progress) error
 	Stale(ctx context.Context, before time.Time) ([]string, error)
+	EndPart(ctx context.Context, sid, sentinel string) (remaining int, err error)
+	Opener(ctx context.Context, sid string) (string, error)
 }
 
 // Counter is a metric that only goes up (*metrics.Counter).

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"proctor/proto"
+	"proctor/server/auth"
 	"proctor/server/hub"
 	"proctor/server/live"
 )
@@ -22,6 +23,8 @@ type Publication struct {
 	stream  *hub.Stream // held while attached
 	session string
 	media   mediaState
+	claims  auth.Claims // of the token that opened the connection
+	mayEdit bool        // may change the session's details
 }
 
 // NewPublication starts the ingest state of a connection; log names it.
@@ -30,9 +33,17 @@ func (c *Core) NewPublication(log *slog.Logger) *Publication {
 }
 
 // Begin makes pub the publisher of hello.Sentinel and starts or continues
-// its session. On success the caller must call End when the connection
-// ends.
-func (p *Publication) Begin(pub live.Publisher, hello *proto.Hello) (*proto.Welcome, *proto.Error) {
+// its session, as far as claims allow: a token that names sessions joins
+// only those (the first one when the hello names none). On success the
+// caller must call End when the connection ends.
+func (p *Publication) Begin(pub live.Publisher, hello *proto.Hello, claims auth.Claims) (*proto.Welcome, *proto.Error) {
+	if hello.Session == "" && claims.NamesSessions() {
+		hello.Session = claims.Sessions[0]
+	}
+	if hello.Session != "" && !claims.MayJoin(hello.Session) {
+		return nil, proto.NewError(proto.CodeForbidden, "token may not join session %s", hello.Session)
+	}
+	p.claims = claims
 	sn, st, ok := p.core.Live.Attach(hello.Sentinel, pub)
 	if !ok {
 		return nil, proto.NewError(proto.CodeConflict, "sentinel %s is already publishing", hello.Sentinel)

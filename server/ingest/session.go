@@ -4,9 +4,11 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"maps"
 	"time"
 
 	"proctor/proto"
+	"proctor/server/auth"
 	"proctor/server/live"
 	"proctor/server/meta"
 )
@@ -42,17 +44,31 @@ func (s *Core) openSession(ic *Publication, hello *proto.Hello) (*proto.Welcome,
 		ic.log.Error("start session", "session", sid, "err", err)
 		return nil, proto.NewError(proto.CodeInternal, "cannot start session")
 	}
-	if len(hello.Details) > 0 && sess.State != proto.SessionWaiting {
-		if err := s.Meta.SetDetails(ctx, sid, hello.Details); err != nil {
-			ic.log.Warn("set details", "session", sid, "err", err)
-		}
-	}
 	if err := s.Meta.AttachSentinel(ctx, sid, hello.Sentinel, hello.Source); err != nil {
 		if errors.Is(err, meta.ErrFinal) {
 			return nil, proto.NewError(proto.CodeSessionClosed, "session %s is closed", sid)
 		}
 		ic.log.Error("attach sentinel", "session", sid, "err", err)
 		return nil, proto.NewError(proto.CodeInternal, "cannot attach sentinel")
+	}
+	ic.mayEdit = ic.claims.Role == auth.RoleAdmin || ic.claims.NamesSessions()
+	if !ic.mayEdit {
+		opener, err := s.Meta.Opener(ctx, sid)
+		if err != nil {
+			ic.log.Warn("session opener", "session", sid, "err", err)
+		}
+		ic.mayEdit = opener == hello.Sentinel
+	}
+	details := sess.Details
+	if len(hello.Details) > 0 && !maps.Equal(hello.Details, sess.Details) {
+		if ic.mayEdit {
+			if err := s.Meta.SetDetails(ctx, sid, hello.Details); err != nil {
+				ic.log.Warn("set details", "session", sid, "err", err)
+			}
+			details = hello.Details
+		} else {
+			ic.log.Info("details ignored: the session was opened by another sentinel", "session", sid)
+		}
 	}
 	ic.session = sid
 	st := &ic.media
@@ -70,10 +86,6 @@ func (s *Core) openSession(ic *Publication, hello *proto.Hello) (*proto.Welcome,
 			ic.log.Error("restore init", "session", sid, "err", err)
 			return nil, proto.NewError(proto.CodeInternal, "cannot read stored init segment")
 		}
-	}
-	details := sess.Details
-	if len(hello.Details) > 0 {
-		details = hello.Details
 	}
 	ic.sn.Joined(sid, hello.Source, sess.State, details, now)
 	return &proto.Welcome{Type: proto.TypeWelcome, Session: sid, Next: st.next, Generation: st.gen}, nil
@@ -94,25 +106,35 @@ func (s *Core) setState(sn *live.Sentinel, sid, state string) {
 	}
 }
 
-// endSession closes sid after its Sentinel's "end", unless another
-// Sentinel still publishes into it, and unlists the Sentinel.
+// endSession ends sn's part of sid after its "end" and unlists it; the
+// session closes when no attached Sentinel's part is left (the others'
+// parts end with their own "end", or the watchdog abandons the session
+// when none of them comes back).
 func (s *Core) endSession(sn *live.Sentinel, sid string) {
-	for _, other := range s.Live.List() {
-		if other == sn {
-			continue
-		}
-		if osid, connected := other.Session(); connected && osid == sid {
-			return
-		}
+	ctx, cancel := dbctx()
+	remaining, err := s.Meta.EndPart(ctx, sid, sn.ID())
+	cancel()
+	if err != nil {
+		s.Log.Warn("end part", "session", sid, "sentinel", sn.ID(), "err", err)
 	}
 	s.flushProgress(sn)
-	s.setState(sn, sid, proto.SessionClosed)
+	if err == nil && remaining == 0 {
+		s.setState(sn, sid, proto.SessionClosed)
+	} else {
+		s.Log.Info("sentinel's part ended", "session", sid, "sentinel", sn.ID(), "remaining", remaining)
+	}
 	s.Live.Detach(sn, sn.Publisher())
 	s.Live.Unlist(sn)
 }
 
-// setDetails replaces the details of sn's session.
-func (s *Core) setDetails(sn *live.Sentinel, sid string, d map[string]string) {
+// setDetails replaces the details of p's session, when p may change
+// them (see openSession).
+func (s *Core) setDetails(p *Publication, d map[string]string) {
+	sn, sid := p.sn, p.session
+	if !p.mayEdit {
+		p.log.Info("details ignored: the session was opened by another sentinel", "session", sid)
+		return
+	}
 	ctx, cancel := dbctx()
 	defer cancel()
 	if err := s.Meta.SetDetails(ctx, sid, d); err != nil {

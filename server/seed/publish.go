@@ -9,6 +9,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"proctor/proto"
+	"proctor/server/auth"
 	"proctor/server/ingest"
 	"proctor/server/wsconn"
 )
@@ -30,7 +31,9 @@ var errSeedIdle = errors.New("inactivity timeout")
 func (sc *seedConn) publish(channel string) {
 	sp := &seedPublisher{Publication: sc.s.core.NewPublication(sc.log), conn: sc}
 	hello := &proto.Hello{Type: proto.TypeHello, Sentinel: channel, Details: map[string]string{"protocol": "seed"}}
-	welcome, perr := sp.Begin(sp, hello)
+	// A stream key is no token: it names no session, so the publisher
+	// continues its own or opens one.
+	welcome, perr := sp.Begin(sp, hello, auth.Claims{})
 	if perr != nil {
 		if perr.Code == proto.CodeConflict {
 			sc.refuse("Channel is busy: another client is publishing")
