@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"proctor/server/ingest"
+	"proctor/server/ratelog"
 	"proctor/server/seed"
 	"proctor/server/watch"
 )
@@ -16,7 +17,10 @@ func (s *Server) wire() {
 	s.core = &ingest.Core{Store: s.store, Meta: s.meta, Live: s.live, Log: s.log, Now: func() time.Time { return s.now() },
 		Grace: c.Grace, StallAfter: c.StallAfter,
 		Metrics: ingest.Metrics{BytesIn: s.m.bytesIn, SegmentsIn: s.m.segmentsIn, Duplicates: s.m.duplicates,
-			Gaps: s.m.gaps, Rejected: s.m.rejected, Publishers: s.m.publishers}}
+			Gaps: s.m.gaps, Rejected: s.m.rejected, Publishers: s.m.publishers,
+			StoreErrors: s.reg.Counter("proctor_store_errors_total",
+				"Segments refused with a retryable error because the store could not write them (disk full, I/O error).")},
+		Limit: &ratelog.Limiter{}}
 	g := gate{s}
 	s.ingest = ingest.New(s.core, g, ingest.Config{MaxMessage: c.MaxMessage, HeartbeatTimeout: c.HeartbeatTimeout,
 		WriteTimeout: c.WriteTimeout, PingInterval: c.PingInterval, ShutdownTimeout: c.ShutdownTimeout}, s.log)

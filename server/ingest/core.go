@@ -8,6 +8,7 @@ import (
 	"proctor/proto"
 	"proctor/server/live"
 	"proctor/server/meta"
+	"proctor/server/ratelog"
 	"proctor/server/store"
 )
 
@@ -39,6 +40,8 @@ type Counter interface{ Add(n int64) }
 // Metrics are the counters publishing updates.
 type Metrics struct {
 	BytesIn, SegmentsIn, Duplicates, Gaps, Rejected Counter
+	// StoreErrors counts transient store errors (the Sentinel retries).
+	StoreErrors Counter
 	// Publishers counts connected publishers (a gauge: Add(-1) too).
 	Publishers Counter
 }
@@ -53,6 +56,8 @@ type Core struct {
 	Log     *slog.Logger // with the component
 	Now     func() time.Time
 	Metrics Metrics
+	// Limit rate-limits the log lines a Sentinel can cause per segment.
+	Limit *ratelog.Limiter
 	// Grace, StallAfter: see server.Config.
 	Grace, StallAfter time.Duration
 }

@@ -79,8 +79,7 @@ func (s *Core) ingestInit(ic *Publication, h proto.Header, msg, payload []byte) 
 		return nil // a resuming Sentinel re-sent what is stored
 	}
 	if err := s.Store.PutInit(st.session, st.id, h.Seq, payload); err != nil {
-		ic.log.Error("store init", "generation", h.Seq, "err", err)
-		return proto.NewError(proto.CodeInternal, "cannot store init segment")
+		return s.storeFailed(ic, "init segment", h.Seq, err)
 	}
 	st.newGen = st.gen != 0
 	st.gen, st.init, st.initPayload = h.Seq, &info, payload
@@ -124,8 +123,7 @@ func (s *Core) ingestMedia(ic *Publication, h proto.Header, msg, payload []byte)
 	msg[proto.FlagsOffset] = byte(flags)
 	rec := store.Record{Seq: h.Seq, Time: h.Time, Duration: h.Duration, Flags: flags, Generation: st.gen}
 	if _, err := s.Store.Append(st.session, st.id, rec, payload); err != nil {
-		ic.log.Error("store segment", "seq", h.Seq, "err", err)
-		return proto.NewError(proto.CodeInternal, "cannot store segment %d", h.Seq)
+		return s.storeFailed(ic, "segment", h.Seq, err)
 	}
 	st.next = h.Seq + 1
 	ic.stream.Publish(hub.Segment{Msg: msg, Seq: h.Seq, Time: h.Time, Duration: h.Duration, Keyframe: h.Keyframe()})
