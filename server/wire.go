@@ -15,11 +15,13 @@ import (
 func (s *Server) wire() {
 	c := s.cfg
 	s.core = &ingest.Core{Store: s.store, Meta: s.meta, Live: s.live, Log: s.log, Now: func() time.Time { return s.now() },
-		Grace: c.Grace, StallAfter: c.StallAfter,
+		Grace: c.Grace, StallAfter: c.StallAfter, ClockTolerance: c.ClockTolerance,
 		Metrics: ingest.Metrics{BytesIn: s.m.bytesIn, SegmentsIn: s.m.segmentsIn, Duplicates: s.m.duplicates,
 			Gaps: s.m.gaps, Rejected: s.m.rejected, Publishers: s.m.publishers,
 			StoreErrors: s.reg.Counter("proctor_store_errors_total",
-				"Segments refused with a retryable error because the store could not write them (disk full, I/O error).")},
+				"Segments refused with a retryable error because the store could not write them (disk full, I/O error)."),
+			ClockSkew: s.reg.Counter("proctor_clock_skew_total",
+				"Segments stored at the server's receive time because their wall time was off by more than -clock-tolerance.")},
 		Limit: &ratelog.Limiter{}}
 	g := gate{s}
 	s.ingest = ingest.New(s.core, g, ingest.Config{MaxMessage: c.MaxMessage, HeartbeatTimeout: c.HeartbeatTimeout,

@@ -42,6 +42,9 @@ type Metrics struct {
 	BytesIn, SegmentsIn, Duplicates, Gaps, Rejected Counter
 	// StoreErrors counts transient store errors (the Sentinel retries).
 	StoreErrors Counter
+	// ClockSkew counts segments stored at the receive time because their
+	// wall time was off the server's clock by more than the tolerance.
+	ClockSkew Counter
 	// Publishers counts connected publishers (a gauge: Add(-1) too).
 	Publishers Counter
 }
@@ -60,6 +63,9 @@ type Core struct {
 	Limit *ratelog.Limiter
 	// Grace, StallAfter: see server.Config.
 	Grace, StallAfter time.Duration
+	// ClockTolerance is how far a segment's time may be from the server's
+	// clock (DefaultClockTolerance when zero).
+	ClockTolerance time.Duration
 }
 
 // dbctx bounds one database call.

@@ -121,14 +121,21 @@ func (s *Core) ingestMedia(ic *Publication, h proto.Header, msg, payload []byte)
 		st.newGen = false
 	}
 	msg[proto.FlagsOffset] = byte(flags)
+	now := s.Now()
 	rec := store.Record{Seq: h.Seq, Time: h.Time, Duration: h.Duration, Flags: flags, Generation: st.gen}
+	if s.skewed(ic, h, now) {
+		// Stored, indexed and relayed at the receive time, so a wrong
+		// clock cannot date a segment out of reach of retention.
+		rec.SentinelTime, rec.Time = h.Time, now.UnixMicro()
+		h.Time = rec.Time
+		setTime(msg, h)
+	}
 	if _, err := s.Store.Append(st.session, st.id, rec, payload); err != nil {
 		return s.storeFailed(ic, "segment", h.Seq, err)
 	}
 	st.next = h.Seq + 1
 	ic.stream.Publish(hub.Segment{Msg: msg, Seq: h.Seq, Time: h.Time, Duration: h.Duration, Keyframe: h.Keyframe()})
 	s.Metrics.SegmentsIn.Add(1)
-	now := s.Now()
 	ic.sn.Segment(h, len(mi.Samples), expected, now)
 	if !st.opened {
 		st.opened = true
