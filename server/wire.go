@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"proctor/server/ingest"
-	"proctor/server/ratelog"
 	"proctor/server/seed"
 	"proctor/server/watch"
 )
@@ -21,8 +20,7 @@ func (s *Server) wire() {
 			StoreErrors: s.reg.Counter("proctor_store_errors_total",
 				"Segments refused with a retryable error because the store could not write them (disk full, I/O error)."),
 			ClockSkew: s.reg.Counter("proctor_clock_skew_total",
-				"Segments stored at the server's receive time because their wall time was off by more than -clock-tolerance.")},
-		Limit: &ratelog.Limiter{}}
+				"Segments stored at the server's receive time because their wall time was off by more than -clock-tolerance.")}}
 	g := gate{s}
 	s.ingest = ingest.New(s.core, g, ingest.Config{MaxMessage: c.MaxMessage, HeartbeatTimeout: c.HeartbeatTimeout,
 		WriteTimeout: c.WriteTimeout, PingInterval: c.PingInterval, ShutdownTimeout: c.ShutdownTimeout}, s.log)

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"errors"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -47,7 +48,7 @@ func (ic *conn) Control(m any) {
 	select {
 	case ic.ctl <- b:
 	default:
-		ic.log.Warn("control message dropped", "sentinel", ic.media.id)
+		ic.core.Limit.Log(ic.log, slog.LevelWarn, "control/"+ic.media.id, "control message dropped", "sentinel", ic.media.id)
 	}
 }
 
@@ -127,6 +128,7 @@ func (ic *conn) loop() error {
 			return err
 		}
 		ic.c.SetReadDeadline(time.Now().Add(ic.srv.cfg.HeartbeatTimeout))
+		ic.core.flushDetails(ic.Publication, false)
 		if typ == websocket.BinaryMessage {
 			if err := ic.Binary(b); err != nil {
 				return err

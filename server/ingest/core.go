@@ -60,7 +60,7 @@ type Core struct {
 	Now     func() time.Time
 	Metrics Metrics
 	// Limit rate-limits the log lines a Sentinel can cause per segment.
-	Limit *ratelog.Limiter
+	Limit ratelog.Limiter
 	// Grace, StallAfter: see server.Config.
 	Grace, StallAfter time.Duration
 	// ClockTolerance is how far a segment's time may be from the server's

@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"bytes"
+	"log/slog"
+	"math"
 
 	"proctor/proto"
 	"proctor/server/hub"
@@ -86,7 +88,7 @@ func (s *Core) ingestInit(ic *Publication, h proto.Header, msg, payload []byte) 
 	ic.stream.SetInit(h.Seq, msg)
 	ic.sn.SetInitInfo(h.Seq, info)
 	s.Live.Changed(ic.sn)
-	ic.log.Info("init segment", "generation", h.Seq, "codec", info.Codec, "width", info.Width, "height", info.Height)
+	s.Limit.Log(ic.log, slog.LevelInfo, "init/"+st.id, "init segment", "generation", h.Seq, "codec", info.Codec, "width", info.Width, "height", info.Height)
 	return nil
 }
 
@@ -103,6 +105,10 @@ func (s *Core) ingestMedia(ic *Publication, h proto.Header, msg, payload []byte)
 	if mi.Keyframe != h.Keyframe() {
 		return proto.NewError(proto.CodeBadHeader, "segment %d: keyframe flag %v, first sample sync %v", h.Seq, h.Keyframe(), mi.Keyframe)
 	}
+	if h.Seq == math.MaxUint64 {
+		// next would wrap to 0 and hand out every number again.
+		return proto.NewError(proto.CodeSequence, "sequence %d is the last one: publish into a new session", h.Seq)
+	}
 	if h.Seq < st.next {
 		s.Metrics.Duplicates.Add(1)
 		ic.log.Debug("duplicate segment dropped", "seq", h.Seq, "next", st.next)
@@ -112,9 +118,9 @@ func (s *Core) ingestMedia(ic *Publication, h proto.Header, msg, payload []byte)
 	flags := h.Flags
 	if h.Seq > st.next {
 		s.Metrics.Gaps.Add(1)
-		expected += int64(h.Seq - st.next)
+		expected += int64(min(h.Seq-st.next, math.MaxInt64/2))
 		flags |= proto.FlagDiscontinuity
-		ic.log.Warn("sequence gap", "from", st.next, "to", h.Seq-1)
+		s.Limit.Log(ic.log, slog.LevelWarn, "gap/"+st.id, "sequence gap", "from", st.next, "to", h.Seq-1)
 	}
 	if st.newGen {
 		flags |= proto.FlagDiscontinuity

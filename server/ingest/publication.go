@@ -25,6 +25,9 @@ type Publication struct {
 	media   mediaState
 	claims  auth.Claims // of the token that opened the connection
 	mayEdit bool        // may change the session's details
+
+	detailsAt   time.Time         // when details were last applied
+	detailsNext map[string]string // details waiting for their period, or nil
 }
 
 // NewPublication starts the ingest state of a connection; log names it.
@@ -80,6 +83,7 @@ var ErrEnd = errors.New("end of session")
 // that the reconnect grace period covers.
 func (p *Publication) End(pub live.Publisher, err error) *proto.Error {
 	sn := p.sn
+	p.core.flushDetails(p, true)
 	var pe *proto.Error
 	switch {
 	case errors.As(err, &pe):

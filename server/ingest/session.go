@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"maps"
 	"time"
 
@@ -127,14 +128,46 @@ func (s *Core) endSession(sn *live.Sentinel, sid string) {
 	s.Live.Unlist(sn)
 }
 
-// setDetails replaces the details of p's session, when p may change
-// them (see openSession).
+// detailsEvery is how often one connection's details messages are
+// applied: each one is a database write and an event to every watcher.
+const detailsEvery = time.Second
+
+// setDetails replaces the details of p's session, when p may change them
+// (see openSession), at most once per detailsEvery: one that comes sooner
+// waits, replaced by any later one, for flushDetails.
 func (s *Core) setDetails(p *Publication, d map[string]string) {
-	sn, sid := p.sn, p.session
 	if !p.mayEdit {
-		p.log.Info("details ignored: the session was opened by another sentinel", "session", sid)
+		s.Limit.Log(p.log, slog.LevelInfo, "details/"+p.media.id,
+			"details ignored: the session was opened by another sentinel", "session", p.session)
 		return
 	}
+	now := s.Now()
+	if !p.detailsAt.IsZero() && now.Sub(p.detailsAt) < detailsEvery {
+		p.detailsNext = d
+		return
+	}
+	p.detailsNext, p.detailsAt = nil, now
+	s.applyDetails(p, d)
+}
+
+// flushDetails applies the waiting details once their period is over
+// (always, when final: the connection ends). The reading goroutine calls
+// it with every message.
+func (s *Core) flushDetails(p *Publication, final bool) {
+	if p.detailsNext == nil {
+		return
+	}
+	now := s.Now()
+	if !final && now.Sub(p.detailsAt) < detailsEvery {
+		return
+	}
+	d := p.detailsNext
+	p.detailsNext, p.detailsAt = nil, now
+	s.applyDetails(p, d)
+}
+
+func (s *Core) applyDetails(p *Publication, d map[string]string) {
+	sn, sid := p.sn, p.session
 	ctx, cancel := dbctx()
 	defer cancel()
 	if err := s.Meta.SetDetails(ctx, sid, d); err != nil {

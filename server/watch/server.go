@@ -12,6 +12,7 @@ import (
 	"proctor/proto"
 	"proctor/server/auth"
 	"proctor/server/live"
+	"proctor/server/ratelog"
 	"proctor/server/wsconn"
 )
 
@@ -48,6 +49,7 @@ type Server struct {
 	log   *slog.Logger
 	up    *websocket.Upgrader
 	conns wsconn.Conns[*watcher]
+	limit ratelog.Limiter // of the log lines per skip
 }
 
 // New returns the endpoint.

@@ -187,7 +187,7 @@ func (w *watcher) writer() {
 func (w *watcher) deliver(sb *sub, it hub.Item) bool {
 	if it.Kind == hub.ItemSkipped {
 		w.s.m.Skips.Add(1)
-		w.log.Info("watcher skipped", "sentinel", sb.id, "from", it.From, "to", it.To)
+		w.s.limit.Log(w.log, slog.LevelInfo, "skip/"+sb.id, "watcher skipped", "sentinel", sb.id, "from", it.From, "to", it.To)
 		b, _ := proto.Encode(&proto.Skipped{Type: proto.TypeSkipped, Sentinel: sb.id, From: it.From, To: it.To})
 		return w.write(websocket.TextMessage, b)
 	}
