@@ -72,3 +72,17 @@ type Core struct {
 func dbctx() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), 10*time.Second)
 }
+
+// NewPublication starts the ingest state of a connection; log names it.
+func (c *Core) NewPublication(log *slog.Logger) *Publication {
+	return &Publication{core: c, log: log}
+}
+
+// Init returns the current init generation, its parsed info and its
+// payload (zero before any), for a protocol that numbers its own.
+func (p *Publication) Init() (uint64, *proto.InitInfo, []byte) {
+	return p.media.gen, p.media.init, p.media.initPayload
+}
+
+// Session is the session the publication publishes into.
+func (p *Publication) Session() string { return p.session }

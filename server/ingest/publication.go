@@ -30,11 +30,6 @@ type Publication struct {
 	detailsNext map[string]string // details waiting for their period, or nil
 }
 
-// NewPublication starts the ingest state of a connection; log names it.
-func (c *Core) NewPublication(log *slog.Logger) *Publication {
-	return &Publication{core: c, log: log}
-}
-
 // Begin makes pub the publisher of hello.Sentinel and starts or continues
 // its session, as far as claims allow: a token that names sessions joins
 // only those (the first one when the hello names none). On success the
@@ -112,12 +107,3 @@ func (p *Publication) End(pub live.Publisher, err error) *proto.Error {
 func (p *Publication) ctx() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), 10*time.Second)
 }
-
-// Init returns the current init generation, its parsed info and its
-// payload (zero before any), for a protocol that numbers its own.
-func (p *Publication) Init() (uint64, *proto.InitInfo, []byte) {
-	return p.media.gen, p.media.init, p.media.initPayload
-}
-
-// Session is the session the publication publishes into.
-func (p *Publication) Session() string { return p.session }
