@@ -87,7 +87,8 @@ func (ic *conn) Kill() { ic.c.NetConn().Close() }
 // reject answers a refused connection or message, counted.
 func (ic *conn) reject(e *proto.Error) {
 	ic.core.Metrics.Rejected.Add(1)
-	ic.log.Info("ingest refused", "code", e.Code, "msg", e.Message)
+	// A Sentinel told to retry (unavailable) comes back within a second.
+	ic.core.Limit.Log(ic.log, slog.LevelInfo, "refused/"+e.Code+"/"+ic.media.id, "ingest refused", "code", e.Code, "msg", e.Message)
 	ic.Stop(e)
 }
 
