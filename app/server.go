@@ -36,6 +36,7 @@ func serverFlags(fs *flag.FlagSet, c *server.Config) {
 	fs.DurationVar(&c.PingInterval, "ping-interval", server.DefaultPingInterval, "WebSocket keepalive period")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", server.DefaultShutdownTimeout, "bound of the graceful shutdown")
 	fs.DurationVar(&c.SeedIdle, "seed-idle", server.DefaultSeedIdle, "close a seed-protocol connection silent for this long")
+	fs.DurationVar(&c.ClockTolerance, "clock-tolerance", server.DefaultClockTolerance, "store a segment whose time is further than this from the server's clock at its receive time")
 	fs.StringVar(&c.TLSCert, "tls-cert", "", "TLS certificate (PEM); TLS is on when -tls-cert and -tls-key are set")
 	fs.StringVar(&c.TLSKey, "tls-key", "", "TLS private key (PEM)")
 	fs.Func("sync", "fsync policy of the segment store: always, interval or never (default interval)", func(v string) error {
@@ -48,6 +49,22 @@ func serverFlags(fs *flag.FlagSet, c *server.Config) {
 	fs.DurationVar(&c.Store.RetainEvery, "retain-every", store.DefaultRetainEvery, "period of the retention pass")
 	fs.Int64Var(&c.Store.ChunkSize, "chunk-size", store.DefaultChunkSize, "bound of one segment log file in bytes")
 	fs.Int64Var(&c.Store.VerifyTail, "verify-tail", store.DefaultVerifyTail, "bytes at the end of each log checked on start (-1: all)")
+	fs.Int64Var(&c.Store.MinFree, "min-free", store.DefaultMinFree, "free-space guard in bytes: below it size retention runs at once (with -retain-bytes), else new segments get a retryable error before the disk is full (0: off)")
+	fs.IntVar(&c.Store.MaxOpenFiles, "max-open-files", store.DefaultMaxOpenFiles, "segment log files kept open for reading")
+	fs.DurationVar(&c.HTTP.ReadHeaderTimeout, "http-read-header-timeout", server.DefaultHTTPReadHeaderTimeout, "time to read a plain HTTP request's header")
+	fs.DurationVar(&c.HTTP.ReadTimeout, "http-read-timeout", server.DefaultHTTPReadTimeout, "time to read a whole plain HTTP request, body included")
+	fs.DurationVar(&c.HTTP.WriteTimeout, "http-write-timeout", server.DefaultHTTPWriteTimeout, "deadline of each write of a plain HTTP response (renewed per write, so long downloads go on)")
+	fs.DurationVar(&c.HTTP.IdleTimeout, "http-idle-timeout", server.DefaultHTTPIdleTimeout, "close an idle keep-alive HTTP connection after this long")
+	fs.IntVar(&c.HTTP.MaxConns, "max-http-conns", server.DefaultMaxHTTPConns, "concurrent TCP connections in all")
+	fs.IntVar(&c.HTTP.MaxConnsPerIP, "max-http-conns-per-ip", 0, "concurrent TCP connections per client address (0: -max-conns-per-ip + 256)")
+	fs.Int64Var(&c.HTTP.MaxBody, "max-body", server.DefaultMaxBody, "largest request body in bytes")
+	fs.Func("trusted-proxy", "a reverse proxy (CIDR or address, repeatable) whose X-Forwarded-For names the client address the limits count", func(v string) error {
+		p, err := server.ParseTrustedProxy(v)
+		if err == nil {
+			c.HTTP.TrustedProxies = append(c.HTTP.TrustedProxies, p)
+		}
+		return err
+	})
 }
 
 func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -70,11 +87,11 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		h = slog.NewJSONHandler(stderr, opts)
 	}
 	log := slog.New(h)
-	key, err := secret.load()
+	keys, err := secret.loadAll()
 	if err != nil {
 		return err
 	}
-	cfg.Secret = key
+	cfg.Secret, cfg.PreviousSecrets = keys[0], keys[1:]
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}

@@ -61,20 +61,13 @@ func (s *Server) unready(ctx context.Context) []string {
 	return reasons
 }
 
-// writableStore is the store's own verdict on whether it can take
-// segments ((*store.Store).Writable: recent append failures, the
-// free-space guard).
-type writableStore interface{ Writable() error }
-
-// storeWritable asks the store, when it can tell, and then writes, syncs
+// storeWritable asks the store (recent write failures, the free-space guard), then writes, syncs
 // and removes a small file in the store's directory, which fails on a
 // read-only, missing or full file system that the store has not written
 // to yet.
 func (s *Server) storeWritable() error {
-	if ws, ok := any(s.store).(writableStore); ok {
-		if err := ws.Writable(); err != nil {
-			return err
-		}
+	if err := s.store.Writable(); err != nil {
+		return err
 	}
 	f, err := os.CreateTemp(s.cfg.Store.Dir, ".healthz-*")
 	if err != nil {

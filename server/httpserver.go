@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"net"
@@ -95,10 +94,9 @@ func (c *HTTPConfig) Validate(perIPWebSockets int) error {
 
 // httpServer builds the http.Server of Serve and the listener it serves:
 // ln under the connection caps, the handler under the body and per-write
-// limits, the server's own errors logged at warn level at most once a
-// second, and the shutdown of Sentinels and watchers begun as soon as
-// Shutdown is, so that a slow HTTP client does not delay what Sentinels
-// are told.
+// limits, and the server's own errors logged at warn level at most once a
+// second. (Serve runs the shutdown of Sentinels and watchers beside the
+// HTTP drain, so a slow HTTP client does not delay what Sentinels are told.)
 func (s *Server) httpServer(ln net.Listener) (*http.Server, net.Listener) {
 	hc := s.cfg.HTTP
 	limited := newLimitListener(ln, hc.MaxConns, hc.MaxConnsPerIP, hc.TrustedProxies, s.log)
@@ -110,13 +108,6 @@ func (s *Server) httpServer(ln net.Listener) (*http.Server, net.Listener) {
 		IdleTimeout:       hc.IdleTimeout,
 		ErrorLog:          httpapi.ErrorLog(s.log, slog.LevelWarn, time.Second),
 	}
-	hs.RegisterOnShutdown(func() {
-		// net/http runs this in its own goroutine; s.shutdown does its work
-		// once and Serve's own call waits for it to finish.
-		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
-		defer cancel()
-		s.shutdown(ctx)
-	})
 	return hs, limited
 }
 

@@ -63,13 +63,19 @@ func (m *serverMetrics) gauges(s *Server) {
 	})
 	r.GaugeFunc("proctor_ring_bytes", "Bytes held by the memory rings.", func() float64 { return float64(s.hub.Totals().Bytes) })
 	r.GaugeFunc("proctor_storage_bytes", "Bytes used by the segment store on disk.", func() float64 { return float64(s.store.Usage()) })
-	if f, ok := any(s.store).(freeSpacer); ok {
-		r.GaugeFunc("proctor_store_free_bytes", "Free bytes on the store's file system, as the free-space guard sees them.", func() float64 {
-			return float64(f.FreeBytes())
-		})
-	}
+	r.GaugeFunc("proctor_store_free_bytes", "Free bytes on the store's file system as the free-space guard (-min-free) last read them; -1 while the guard is off.", func() float64 {
+		return float64(s.store.FreeBytes())
+	})
+	r.CounterFunc("proctor_store_quarantined_files_total", "Files that recovery set aside in the store's quarantine folder (damaged records, torn tails, unreadable chunks).", func() float64 {
+		return float64(s.store.Stats().Quarantined)
+	})
+	r.CounterFunc("proctor_store_quarantined_bytes_total", "Bytes that recovery set aside in the quarantine folder.", func() float64 {
+		return float64(s.store.Stats().QuarantinedBytes)
+	})
+	r.CounterFunc("proctor_store_write_errors_total", "Appends and syncs that failed or were refused with a retryable error (full disk, I/O error, free-space guard).", func() float64 {
+		return float64(s.store.Stats().WriteErrors)
+	})
+	r.GaugeFunc("proctor_store_open_files", "Segment log files open for reading.", func() float64 {
+		return float64(s.store.Stats().OpenFiles)
+	})
 }
-
-// freeSpacer is what the free-space gauge needs from the store; until the
-// store has it the gauge is left out.
-type freeSpacer interface{ FreeBytes() int64 }

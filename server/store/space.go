@@ -21,6 +21,7 @@ type spaceGuard struct {
 	mu   sync.Mutex
 	next time.Time // when to read the free space again
 	low  error     // the last reading's verdict: nil, or why it is too low
+	last int64     // the last reading in bytes (-1: none yet, or unreadable)
 }
 
 // statfsFree is the default Config.FreeSpace: bytes available to an
@@ -47,6 +48,10 @@ func (g *spaceGuard) check(now time.Time) error {
 	}
 	g.next = now.Add(g.every)
 	free, err := g.free(g.dir)
+	g.last = -1
+	if err == nil {
+		g.last = int64(min(free, uint64(1<<63-1)))
+	}
 	switch {
 	case err != nil:
 		g.log.Warn("free space unknown", "dir", g.dir, "err", err)
@@ -64,3 +69,20 @@ func (g *spaceGuard) check(now time.Time) error {
 	}
 	return g.low
 }
+
+// freeBytes returns the last reading of the free space (-1: none yet, it
+// could not be read, or the guard is off).
+func (g *spaceGuard) freeBytes() int64 {
+	if g.min <= 0 {
+		return -1
+	}
+	g.check(time.Now()) // at most one statfs per period
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.last
+}
+
+// FreeBytes is the free space of the store's file system as the
+// free-space guard last read it (at most once per Config.FreeSpaceEvery),
+// or -1 while the guard is off or the reading failed.
+func (s *Store) FreeBytes() int64 { return s.guard.freeBytes() }

@@ -62,7 +62,7 @@ func Open(cfg Config, log *slog.Logger) (*Store, error) {
 		streams: map[key]*stream{}, bySentinel: map[string]map[string]*stream{},
 	}
 	s.files = newFileCache(cfg.MaxOpenFiles)
-	s.guard = &spaceGuard{dir: cfg.Dir, min: cfg.MinFree, every: cfg.FreeSpaceEvery, free: cfg.FreeSpace, log: s.log}
+	s.guard = &spaceGuard{dir: cfg.Dir, min: cfg.MinFree, every: cfg.FreeSpaceEvery, free: cfg.FreeSpace, log: s.log, last: -1}
 	s.quar = &quarantine{root: filepath.Join(cfg.Dir, quarantineDir), sync: cfg.Sync != SyncNever, log: s.log}
 	if err := os.MkdirAll(s.root, 0o755); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)

@@ -1,0 +1,89 @@
+package server
+
+import (
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"proctor/proto"
+	"proctor/server/metrics"
+)
+
+// TestSentinelClockNotTrusted (issue 10, defect 9): a segment dated an
+// hour ahead of the server's clock, or an hour before its session began,
+// is stored, indexed and relayed at the receive time, with the
+// Sentinel's time kept as SentinelTime (also after a restart) and
+// counted; one inside the tolerance keeps its time, and so does a
+// backlog segment minutes old in a session that began before it.
+func TestSentinelClockNotTrusted(t *testing.T) {
+	cl := lowLatencyClip(t)
+	cfg := testConfig(t.TempDir())
+	e := startServerConfig(t, cfg)
+	w := e.watch(t, "cam1")
+	p := e.publish(t, "cam1", "clock")
+	p.sendInit(t, 1, cl.init)
+	now := time.Now()
+	sent := []struct {
+		name   string
+		time   time.Time
+		honest bool
+	}{
+		{"an hour ahead", now.Add(time.Hour), false},
+		{"an hour behind", now.Add(-time.Hour), false},
+		{"ten seconds ahead", now.Add(10 * time.Second), true},
+		{"years ago", time.Unix(1_000_000_000, 0), false},
+	}
+	before := time.Now()
+	for i, s := range sent {
+		seg := cl.segs[i]
+		h := proto.Header{Kind: proto.KindMedia, Sentinel: "cam1", Seq: uint64(i), Time: s.time.UnixMicro(), Duration: seg.dur}
+		if seg.key {
+			h.Flags = proto.FlagKeyframe
+		}
+		if err := p.c.WriteMessage(websocket.BinaryMessage, proto.Marshal(h, seg.payload)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := collect(t, w, "cam1", len(sent))
+	after := time.Now()
+	if n := e.s.core.Metrics.ClockSkew.(*metrics.Counter).Load(); n != 3 {
+		t.Errorf("%d segments counted as skewed, want 3", n)
+	}
+	check := func(e *env, when string) {
+		recs, err := e.s.store.Segments("clock", "cam1", 0, 0)
+		if err != nil || len(recs) != len(sent) {
+			t.Fatalf("%s: %d records, %v", when, len(recs), err)
+		}
+		for i, s := range sent {
+			r := recs[i]
+			if i > 0 && r.Time < recs[i-1].Time+int64(recs[i-1].Duration) && !sent[i].honest {
+				t.Errorf("%s: %s: time %d goes back before the end of the segment before (%d)", when, s.name, r.Time, recs[i-1].Time+int64(recs[i-1].Duration))
+			}
+			if s.honest {
+				if r.Time != s.time.UnixMicro() || r.SentinelTime != 0 {
+					t.Errorf("%s: %s: time %d sentinel time %d, want %d and 0", when, s.name, r.Time, r.SentinelTime, s.time.UnixMicro())
+				}
+				continue
+			}
+			// The receive time, or the end of the segment before when that
+			// is later: a stream's times never go back.
+			latest := after.UnixMicro()
+			if i > 0 {
+				latest = max(latest, recs[i-1].Time+int64(recs[i-1].Duration))
+			}
+			if r.Time < before.UnixMicro() || r.Time > latest || r.SentinelTime != s.time.UnixMicro() {
+				t.Errorf("%s: %s: time %d sentinel time %d, want the receive time and %d", when, s.name, r.Time, r.SentinelTime, s.time.UnixMicro())
+			}
+			if when == "live" {
+				h, _, _ := proto.Decode(got.msgs[i])
+				if h.Time != r.Time {
+					t.Errorf("%s: relayed with time %d, stored %d", s.name, h.Time, r.Time)
+				}
+			}
+		}
+	}
+	check(e, "live")
+	e.stop(t)
+	check(startServerConfig(t, cfg), "after a restart")
+}
