@@ -49,8 +49,8 @@ func (l *limitListener) Accept() (net.Conn, error) {
 		if l.acquire(ip) {
 			return &limitedConn{Conn: c, release: func() { l.release(ip) }}, nil
 		}
+		l.refuse(ip) // counted before the peer can see the close
 		c.Close()
-		l.refuse(ip)
 	}
 }
 

@@ -6,15 +6,18 @@ import (
 	"syscall"
 
 	"proctor/proto"
+	"proctor/server/store"
 )
 
 // transient reports whether a store error is expected to pass: the disk
 // is full, or an I/O error that a later write may not meet. Such an error
 // must not end a session: the Sentinel keeps the segment in its backlog
-// and resends it. (When the store classifies these itself as
-// store.ErrUnavailable, matching that here is enough.)
+// and resends it. The store marks these (and its free-space guard's
+// refusals) store.ErrUnavailable; the errnos are matched too for a store
+// behind another layer.
 func transient(err error) bool {
-	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EIO)
+	return errors.Is(err, store.ErrUnavailable) ||
+		errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EIO)
 }
 
 // storeFailed turns a failed store write into the error the Sentinel gets:
