@@ -118,6 +118,11 @@ func (sc *seedConn) relay(channel, kind string, cur *hub.Cursor, wake <-chan str
 	}
 	needKey := true // media starts at a keyframe
 	for {
+		select { // a receiver that never catches up still notices Stop
+		case <-sc.quit:
+			return sc.stopReason()
+		default:
+		}
 		it, ok, err := cur.Next()
 		if err != nil {
 			return "Server is shutting down"
