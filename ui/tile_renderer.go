@@ -22,6 +22,9 @@ type tileRenderer struct {
 	status  *canvas.Text
 	stats   *canvas.Text
 	border  *canvas.Rectangle // keyboard selection
+	edge    *canvas.Rectangle // attention cue colour
+	cueBg   *canvas.Rectangle
+	cue     *canvas.Text
 	objects []fyne.CanvasObject
 }
 
@@ -43,7 +46,13 @@ func newTileRenderer(t *Tile) *tileRenderer {
 		status: canvas.NewText("", textOnVideo),
 		stats:  canvas.NewText("", textOnVideo),
 		border: canvas.NewRectangle(color.Transparent),
+		edge:   canvas.NewRectangle(color.Transparent),
+		cueBg:  canvas.NewRectangle(color.Transparent),
+		cue:    canvas.NewText("", textOnVideo),
 	}
+	r.edge.StrokeWidth = 4
+	r.cue.TextStyle.Bold = true
+	r.cue.TextSize = theme.CaptionTextSize()
 	r.name.TextStyle.Bold = true
 	r.source.TextSize = theme.CaptionTextSize()
 	r.stats.TextSize = theme.CaptionTextSize()
@@ -55,7 +64,7 @@ func newTileRenderer(t *Tile) *tileRenderer {
 	if t.img != nil {
 		r.pic.Image = t.img
 	}
-	r.objects = []fyne.CanvasObject{r.bg, r.pic, r.shade, r.status, r.bar, r.dot, r.name, r.source, r.stats, r.border}
+	r.objects = []fyne.CanvasObject{r.bg, r.pic, r.shade, r.status, r.bar, r.dot, r.name, r.source, r.stats, r.edge, r.cueBg, r.cue, r.border}
 	r.Refresh()
 	return r
 }
@@ -67,11 +76,21 @@ func (r *tileRenderer) setImage(img *image.RGBA) {
 
 func (r *tileRenderer) Layout(size fyne.Size) {
 	pad := theme.Padding()
-	r.bg.Resize(size)
-	r.pic.Resize(size)
-	r.shade.Resize(size)
-	r.border.Resize(size)
 	barH := r.name.MinSize().Height + 2*pad
+	pic := size
+	if r.t.captionBelow {
+		pic.Height = max(size.Height-barH, 0)
+	}
+	r.bg.Resize(size)
+	r.pic.Resize(pic)
+	r.shade.Resize(pic)
+	r.border.Resize(size)
+	r.edge.Resize(size)
+	cs := r.cue.MinSize()
+	r.cueBg.Resize(fyne.NewSize(cs.Width+4*pad, cs.Height+2*pad))
+	r.cueBg.Move(fyne.NewPos(size.Width-cs.Width-4*pad-6, 6))
+	r.cue.Move(fyne.NewPos(size.Width-cs.Width-2*pad-6, 6+pad))
+	r.cue.Resize(cs)
 	r.bar.Move(fyne.NewPos(0, size.Height-barH))
 	r.bar.Resize(fyne.NewSize(size.Width, barH))
 	d := float32(10)
@@ -87,7 +106,10 @@ func (r *tileRenderer) Layout(size fyne.Size) {
 	r.stats.Move(fyne.NewPos(pad*2, pad*2))
 	r.stats.Resize(st)
 	sm := r.status.MinSize()
-	r.status.Move(fyne.NewPos(0, (size.Height-barH-sm.Height)/2))
+	r.status.Move(fyne.NewPos(0, (pic.Height-sm.Height)/2))
+	if !r.t.captionBelow {
+		r.status.Move(fyne.NewPos(0, (size.Height-barH-sm.Height)/2))
+	}
 	r.status.Resize(fyne.NewSize(size.Width, sm.Height))
 }
 
@@ -102,6 +124,14 @@ func (r *tileRenderer) Refresh() {
 	r.status.Text = label
 	r.status.Hidden = label == ""
 	r.shade.Hidden = label == ""
+	word := t.cue.Word()
+	r.edge.StrokeColor = t.cue.Color()
+	r.edge.Hidden = word == ""
+	r.cue.Text = word
+	r.cueBg.FillColor = t.cue.Color()
+	// Stalled and offline already say so in the middle of the picture.
+	badge := word != "" && label == ""
+	r.cue.Hidden, r.cueBg.Hidden = !badge, !badge
 	r.stats.Text = t.stats.String()
 	r.stats.Hidden = !(t.showStats || t.hovered)
 	if t.selected {
