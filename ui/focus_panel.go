@@ -147,4 +147,3 @@ func markerLine(m proto.Marker) string {
 	}
 	return s
 }
-
