@@ -157,7 +157,12 @@ func (a *Attention) Tick(now time.Time) []AttentionEvent {
 	}
 	ev := a.events
 	a.events = nil
-	sort.SliceStable(ev, func(i, j int) bool { return ev[i].At.Before(ev[j].At) })
+	sort.SliceStable(ev, func(i, j int) bool {
+		if !ev[i].At.Equal(ev[j].At) {
+			return ev[i].At.Before(ev[j].At)
+		}
+		return ev[i].ID < ev[j].ID // the feeds are judged in map order
+	})
 	return ev
 }
 

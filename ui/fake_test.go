@@ -68,6 +68,7 @@ func (f *fakeReplay) GoLive() bool {
 	f.cmds = append(f.cmds, "live")
 	return true
 }
+func (f *fakeReplay) playTo(t time.Time)   { f.mu.Lock(); f.pos = t; f.mu.Unlock() }
 func (f *fakeReplay) Position() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.pos }
 func (f *fakeReplay) commands() []string {
 	f.mu.Lock()
@@ -113,6 +114,21 @@ func (f *fakeFeed) push(c color.RGBA) {
 	}
 	f.img = img
 	f.n++
+}
+
+// pushImage makes img the new frame.
+func (f *fakeFeed) pushImage(img *image.RGBA) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.img = img
+	f.n++
+}
+
+// pushSegment records a received segment for Segments.
+func (f *fakeFeed) pushSegment(s SegmentInfo) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.segs = append(f.segs, s)
 }
 
 func (f *fakeFeed) Frame() (*image.RGBA, uint64) {

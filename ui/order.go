@@ -9,7 +9,7 @@ import (
 // Grid orders a proctor can pick.
 const (
 	OrderByName    = "By name"
-	OrderAttention = "Needs attention first"
+	OrderAttention = "Attention first" // needs attention first
 )
 
 // GridOrders are the orders offered in the toolbar.

@@ -125,7 +125,7 @@ func (sb *Sidebar) updateRow(i int, o fyne.CanvasObject) {
 		for _, s := range r.group.Sentinels {
 			worst = max(worst, sb.cue(s.ID))
 		}
-		if worst > CueNone && worst < CueStalled {
+		if worst > CueNone {
 			dot.FillColor = worst.Color()
 		}
 		if !name.TextStyle.Bold {
