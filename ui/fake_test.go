@@ -68,7 +68,7 @@ func (f *fakeReplay) GoLive() bool {
 	f.cmds = append(f.cmds, "live")
 	return true
 }
-func (f *fakeReplay) playTo(t time.Time)   { f.mu.Lock(); f.pos = t; f.mu.Unlock() }
+func (f *fakeReplay) playTo(t time.Time)  { f.mu.Lock(); f.pos = t; f.mu.Unlock() }
 func (f *fakeReplay) Position() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.pos }
 func (f *fakeReplay) commands() []string {
 	f.mu.Lock()
