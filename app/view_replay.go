@@ -35,9 +35,9 @@ func (b *viewBackend) Replay(session, id string, opt ui.FeedOptions) ui.ReplayFe
 	return f
 }
 
-func (f *viewReplay) Seek(t time.Time) {
+func (f *viewReplay) Replay(t time.Time) {
 	if p := f.player(); p != nil {
-		p.Seek(t)
+		p.Replay(t)
 	}
 }
 

@@ -3,8 +3,12 @@ package ui
 import (
 	"image"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"proctor/proto"
 )
@@ -210,5 +214,48 @@ func TestNaturalLess(t *testing.T) {
 		if got := naturalLess(c.a, c.b); got != c.less {
 			t.Errorf("naturalLess(%q, %q) = %v", c.a, c.b, got)
 		}
+	}
+}
+
+// TestAttentionForm: bad entries are refused with a message and change
+// nothing; good ones are saved, stored and applied.
+func TestAttentionForm(t *testing.T) {
+	a, _ := connectTestApp(t, 2)
+	a.ShowAttentionPrefs()
+	f := NewAttentionForm(a.live.Attention.Prefs())
+	var saved []AttentionPrefs
+	f.OnSave = func(p AttentionPrefs) { saved = append(saved, p) }
+	for _, c := range []struct {
+		field     *widget.Entry
+		text, msg string
+	}{
+		{f.Frozen, "soon", "frozen after must be a positive number"},
+		{f.Burst, "1.0", "burst ratio 1 under 1.1"},
+		{f.Dark, "300", "luma thresholds must be 0-255"},
+	} {
+		old := c.field.Text
+		c.field.SetText(c.text)
+		test.Tap(f.Save)
+		if !strings.Contains(f.Status.Text, c.msg) || len(saved) != 0 {
+			t.Errorf("%q: status %q, saved %d", c.text, f.Status.Text, len(saved))
+		}
+		c.field.SetText(old)
+	}
+	f.Frozen.SetText("12.5")
+	test.Tap(f.Save)
+	if len(saved) != 1 || saved[0].FrozenAfter != 12500*time.Millisecond || saved[0].BlackAfter != DefaultAttentionPrefs.BlackAfter {
+		t.Fatalf("saved %+v", saved)
+	}
+	// Through the app: stored in the preferences and in use at once.
+	a.closePopup()
+	a.ShowAttentionPrefs()
+	f2 := a.live.attnForm
+	f2.Black.SetText("6")
+	test.Tap(f2.Save)
+	if got := a.live.Attention.Prefs().BlackAfter; got != 6*time.Second {
+		t.Errorf("in use: %v", got)
+	}
+	if got := loadAttentionPrefs(a.fa.Preferences()).BlackAfter; got != 6*time.Second {
+		t.Errorf("stored: %v", got)
 	}
 }

@@ -55,11 +55,11 @@ type fakeReplay struct {
 	cmds []string
 }
 
-func (f *fakeReplay) Seek(t time.Time) {
+func (f *fakeReplay) Replay(t time.Time) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.pos = t
-	f.cmds = append(f.cmds, "seek "+t.UTC().Format("15:04:05"))
+	f.cmds = append(f.cmds, "replay "+t.UTC().Format("15:04:05"))
 }
 func (f *fakeReplay) GoLive() bool {
 	f.mu.Lock()

@@ -70,7 +70,7 @@ func NewFocus(live Live, session string, sentinels []proto.SentinelInfo, showSta
 	f.pics = container.New(f.layout)
 	f.Panel = NewFocusPanel(session, sentinels)
 	f.Replay = NewReplayBar()
-	f.Panel.OnMarker = func(m proto.Marker) { f.SeekAll(m.Time) }
+	f.Panel.OnMarker = func(m proto.Marker) { f.ReplayAt(m.Time) }
 	f.arrange()
 	f.Replay.OnBack = f.Back
 	f.Replay.OnLive = f.GoLive

@@ -16,6 +16,10 @@ const (
 	ReplayLong  = 30 * time.Second
 )
 
+// replaySlack is how far before the replay target the picture may land
+// (the keyframe at or before it; Sentinels send a keyframe every 2 s).
+const replaySlack = 4 * time.Second
+
 // ReplayBar is the row under the focus pictures: back 30 s, back 10 s,
 // live, where the picture is, and the layout buttons.
 type ReplayBar struct {
@@ -84,16 +88,17 @@ func (f *Focus) Back(d time.Duration) {
 	if from.IsZero() {
 		from = f.now()
 	}
-	f.SeekAll(from.Add(-d))
+	f.ReplayAt(from.Add(-d))
 }
 
-// SeekAll shows every Sentinel of the session at t and plays on.
-func (f *Focus) SeekAll(t time.Time) {
+// ReplayAt shows every Sentinel of the session from the keyframe at or
+// before t and plays on.
+func (f *Focus) ReplayAt(t time.Time) {
 	if t.IsZero() {
 		return
 	}
 	for _, fd := range f.feeds {
-		fd.Seek(t)
+		fd.Replay(t)
 	}
 	f.behind, f.seekedAt = t, f.now()
 	f.Replay.SetBehind(t, f.now().Sub(t))
@@ -112,8 +117,8 @@ func (f *Focus) GoLive() {
 func (f *Focus) Replaying() bool { return !f.behind.IsZero() }
 
 // position is where the large picture is: the picture's own time once it
-// has jumped to the replay target, the target plus the time since the
-// seek before that (a seek takes a moment).
+// has jumped back to the replay target's keyframe, the target plus the
+// time since the jump before that (a jump takes a moment).
 func (f *Focus) position() time.Time {
 	if len(f.feeds) == 0 {
 		return time.Time{}
@@ -123,7 +128,7 @@ func (f *Focus) position() time.Time {
 		return p
 	}
 	est := f.behind.Add(f.now().Sub(f.seekedAt))
-	if p.Before(f.behind) || p.After(est.Add(time.Second)) {
+	if p.Before(f.behind.Add(-replaySlack)) || p.After(est.Add(time.Second)) {
 		return est
 	}
 	return p

@@ -83,7 +83,7 @@ func TestInstantReplay(t *testing.T) {
 	a.pump(true)
 	for _, r := range b.replays {
 		// 09:14:00 - 10 s; then 2 s played on and 30 s back.
-		if got := strings.Join(r.commands(), ", "); got != "seek 09:13:50, seek 09:13:22" {
+		if got := strings.Join(r.commands(), ", "); got != "replay 09:13:50, replay 09:13:22" {
 			t.Errorf("%s: %s", r.id, got)
 		}
 	}

@@ -33,6 +33,8 @@ type LiveScreen struct {
 	recon   bool
 	order   string
 	cues    map[string]Cue // as last shown
+	// attnForm is the thresholds form last opened (tests drive it).
+	attnForm *AttentionForm
 
 	status    *widget.Label
 	page      *widget.Label
@@ -93,9 +95,10 @@ func NewLiveScreen(a *App, b Backend) *LiveScreen {
 	next := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { l.Grid.SetPage(l.Grid.Page() + 1) })
 	sessions := widget.NewButtonWithIcon("Sessions", theme.HistoryIcon(), a.ShowBrowser)
 	help := widget.NewButtonWithIcon("", theme.HelpIcon(), a.ShowHelp)
+	cues := widget.NewButtonWithIcon("", theme.SettingsIcon(), a.ShowAttentionPrefs)
 	full := widget.NewButtonWithIcon("", theme.ViewFullScreenIcon(), a.ToggleFullScreen)
 	toolbar := container.NewHBox(widget.NewLabel("Layout"), l.layoutSel, l.orderSel, prev, l.page, next, l.stats,
-		sessions, help, full, l.status)
+		sessions, cues, help, full, l.status)
 	l.gridView = container.NewBorder(toolbar, nil, nil, nil, l.Grid.Content)
 	l.center = container.NewStack(l.gridView)
 	side := container.NewVSplit(l.Sidebar.Content, l.Events.Content)

@@ -50,11 +50,13 @@ type Live interface {
 }
 
 // ReplayFeed is a live Feed that can leave the leading edge and come
-// back. Seek and GoLive return at once; the picture follows.
+// back. Replay and GoLive return at once; the picture follows.
 type ReplayFeed interface {
 	Feed
-	// Seek shows the picture at or before t and plays on from it.
-	Seek(t time.Time)
+	// Replay shows the keyframe at or before t at once and plays on from
+	// it (up to a GOP before t: one picture to decode instead of a GOP's
+	// worth, so the jump back is instant).
+	Replay(t time.Time)
 	// GoLive returns to the leading edge; false when the feed has none.
 	GoLive() bool
 	// Position is the capture time of the picture on screen (zero before
