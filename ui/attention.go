@@ -29,7 +29,7 @@ func (c Cue) Word() string {
 
 // verb is the event list's phrase: "exam-ada-cam froze 09:14:03".
 func (c Cue) verb() string {
-	return [...]string{"is fine", "burst of activity", "marker added", "froze", "went black", "stalled", "went offline"}[c]
+	return [...]string{"is fine", "activity burst", "marker", "froze", "went black", "stalled", "went offline"}[c]
 }
 
 // Color is the tile edge and sidebar dot colour of the cue.

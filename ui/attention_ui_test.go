@@ -96,7 +96,7 @@ func TestLiveAttentionCues(t *testing.T) {
 	for _, ev := range l.Events.Events() {
 		lines = append(lines, ev.Text())
 	}
-	wantLines := []string{"s01 marker added 09:14:35", "s03 burst of activity 09:14:34", "s06 froze 09:14:28",
+	wantLines := []string{"s01 marker 09:14:35", "s03 activity burst 09:14:34", "s06 froze 09:14:28",
 		"s07 went offline 09:14:25", "s04 went black 09:14:24"}
 	if strings.Join(lines, "\n") != strings.Join(wantLines, "\n") {
 		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(wantLines, "\n"))

@@ -34,7 +34,8 @@ func NewEventList() *EventList {
 			bar := container.NewGridWrap(fyne.NewSize(4, 18), dot)
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
-			return container.NewBorder(nil, nil, container.NewCenter(bar), nil, l)
+			// The time on the right, so a long id is cut, never the time.
+			return container.NewBorder(nil, nil, container.NewCenter(bar), widget.NewLabel("00:00:00"), l)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(e.events) {
@@ -42,7 +43,8 @@ func NewEventList() *EventList {
 			}
 			ev := e.events[i]
 			box := o.(*fyne.Container)
-			setText(box.Objects[0].(*widget.Label), ev.Text())
+			setText(box.Objects[0].(*widget.Label), ev.ID+" "+ev.Cue.verb())
+			setText(box.Objects[2].(*widget.Label), ev.At.Local().Format("15:04:05"))
 			mark := box.Objects[1].(*fyne.Container).Objects[0].(*fyne.Container).Objects[0].(*canvas.Rectangle)
 			mark.FillColor = ev.Cue.Color()
 			mark.Refresh()

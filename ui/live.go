@@ -104,7 +104,7 @@ func NewLiveScreen(a *App, b Backend) *LiveScreen {
 	side := container.NewVSplit(l.Sidebar.Content, l.Events.Content)
 	side.Offset = 0.7
 	split := container.NewHSplit(side, l.center)
-	split.Offset = 0.2
+	split.Offset = 0.22 // the event list's lines fit
 	l.Content = split
 
 	l.layoutSel.SetSelected(GridModeName(prefs.IntWithFallback(prefGridMode, 0)))

@@ -102,6 +102,9 @@ func (r *tileRenderer) Layout(size fyne.Size) {
 	ss := r.source.MinSize()
 	r.source.Move(fyne.NewPos(pad*4+d+ns.Width, size.Height-barH+pad+(ns.Height-ss.Height)))
 	r.source.Resize(ss)
+	// A small tile (picture in picture, an 8x8 grid) drops the source
+	// rather than draw it past its edge.
+	r.source.Hidden = pad*4+d+ns.Width+ss.Width > size.Width
 	st := r.stats.MinSize()
 	r.stats.Move(fyne.NewPos(pad*2, pad*2))
 	r.stats.Resize(st)
