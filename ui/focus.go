@@ -39,6 +39,8 @@ type Focus struct {
 	sel    int
 	// behind is the last replay target (zero: live), seekedAt when it was set.
 	behind, seekedAt time.Time
+	attn             *Attention // fed while live; nil: not analysed
+	segBuf           []SegmentInfo
 }
 
 // NewFocus opens the focus view on the Sentinels of one session; now is
@@ -176,15 +178,32 @@ func (f *Focus) SetShowStats(on bool) {
 	}
 }
 
+// SetAttention makes the focus view feed its live pictures and segments
+// to a (the grid's feeds are closed meanwhile); a replay is not analysed.
+func (f *Focus) SetAttention(a *Attention) { f.attn = a }
+
 // Pump swaps in new frames; see Grid.Pump. Once a second (withStats) the
 // replay bar shows how far behind live the picture is.
 func (f *Focus) Pump(withStats bool) {
+	analyse := f.attn != nil && f.behind.IsZero()
+	var now time.Time
+	if analyse {
+		now = f.now()
+	}
 	for i, fd := range f.feeds {
 		img, n := fd.Frame()
-		f.tiles[i].SetFrame(img, n)
+		id := f.tiles[i].ID()
+		if f.tiles[i].SetFrame(img, n) && analyse {
+			f.attn.Picture(id, img, now)
+		}
 		if withStats {
 			f.tiles[i].SetStats(fd.Stats())
-			fd.Segments(nil) // not analysed here: drop them
+			f.segBuf = fd.Segments(f.segBuf[:0])
+			for _, s := range f.segBuf {
+				if analyse {
+					f.attn.Segment(id, s)
+				}
+			}
 		}
 	}
 	if withStats {

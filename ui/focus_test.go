@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -107,5 +108,35 @@ func TestInstantReplay(t *testing.T) {
 	test.Tap(f.Replay.Live)
 	if f.Replaying() {
 		t.Error("the Live button did not return to live")
+	}
+}
+
+// TestFocusFeedsTheAttention: a webcam that goes black while focused is
+// flagged (the grid's feeds are closed then); a replay is not analysed.
+func TestFocusFeedsTheAttention(t *testing.T) {
+	clk := &testClock{t: time.Date(2026, 12, 4, 9, 14, 0, 0, time.UTC)}
+	a, b := connectClockApp(t, 4, clk)
+	a.live.OpenFocus("exam01") // s02 webcam, s03 screen
+	cam := b.open()["s02"]
+	sc := &scene{rng: rand.New(rand.NewPCG(5, 5))}
+	for k := 0; k <= 10; k++ {
+		clk.t = clk.t.Add(time.Second)
+		cam.pushImage(sc.dark())
+		a.pump(true)
+	}
+	if c := a.live.Attention.Cue("s02"); c != CueBlack {
+		t.Fatalf("focused webcam dark for 10 s: cue %q", c.Word())
+	}
+	if c := a.live.Focus.Tiles()[0].Cue(); c != CueBlack {
+		t.Errorf("focus tile shows %q", c.Word())
+	}
+	a.live.Focus.Back(ReplayShort)
+	for k := 0; k <= 10; k++ {
+		clk.t = clk.t.Add(time.Second)
+		cam.pushImage(sc.live(k))
+		a.pump(true)
+	}
+	if c := a.live.Attention.Cue("s02"); c != CueBlack {
+		t.Errorf("pictures of a replay judged: cue %q", c.Word())
 	}
 }

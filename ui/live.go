@@ -189,6 +189,7 @@ func (l *LiveScreen) OpenFocus(session string) {
 	l.CloseFocus()
 	l.Grid.Suspend()
 	l.Focus = NewFocus(l.backend, session, ss, l.stats.Checked, l.app.cfg.Now)
+	l.Focus.SetAttention(l.Attention)
 	l.Focus.RefreshCues(l.Attention)
 	l.loadMarkers(l.Focus)
 	back := widget.NewButtonWithIcon("Grid (Esc)", theme.NavigateBackIcon(), l.CloseFocus)
