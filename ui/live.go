@@ -97,8 +97,12 @@ func NewLiveScreen(a *App, b Backend) *LiveScreen {
 	help := widget.NewButtonWithIcon("", theme.HelpIcon(), a.ShowHelp)
 	cues := widget.NewButtonWithIcon("", theme.SettingsIcon(), a.ShowAttentionPrefs)
 	full := widget.NewButtonWithIcon("", theme.ViewFullScreenIcon(), a.ToggleFullScreen)
-	toolbar := container.NewHBox(widget.NewLabel("Layout"), l.layoutSel, l.orderSel, prev, l.page, next, l.stats,
-		sessions, cues, help, full, l.status)
+	// The status takes the rest of the row and is cut to fit, so a long
+	// server address never widens the grid side past the sidebar.
+	l.status.Truncation = fyne.TextTruncateEllipsis
+	controls := container.NewHBox(widget.NewLabel("Layout"), l.layoutSel, l.orderSel, prev, l.page, next, l.stats,
+		sessions, cues, help, full)
+	toolbar := container.NewBorder(nil, nil, controls, nil, l.status)
 	l.gridView = container.NewBorder(toolbar, nil, nil, nil, l.Grid.Content)
 	l.center = container.NewStack(l.gridView)
 	side := container.NewVSplit(l.Sidebar.Content, l.Events.Content)
