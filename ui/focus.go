@@ -105,7 +105,15 @@ func (f *Focus) Swap() {
 // picture in picture.
 func (f *Focus) SetPiP(on bool) {
 	f.layout.pip = on
+	f.frame()
 	f.pics.Refresh()
+}
+
+// frame outlines the small pictures lying over the large one.
+func (f *Focus) frame() {
+	for i, t := range f.tiles {
+		t.SetFramed(f.layout.pip && i != f.main)
+	}
 }
 
 // arrange puts the large tile first in the container (drawn first, so
@@ -122,6 +130,7 @@ func (f *Focus) arrange() {
 		}
 	}
 	f.pics.Objects = append(objs, f.Panel.Content, f.Replay.Content)
+	f.frame()
 	f.pics.Refresh()
 }
 

@@ -23,6 +23,7 @@ type Tile struct {
 	state            string
 	cue              Cue
 	captionBelow     bool
+	framed           bool
 	selected         bool
 	showStats        bool
 	hovered          bool
@@ -67,6 +68,15 @@ func (t *Tile) Cue() Cue { return t.cue }
 func (t *Tile) SetCaptionBelow(on bool) {
 	if t.captionBelow != on {
 		t.captionBelow = on
+		t.Refresh()
+	}
+}
+
+// SetFramed draws a light outline when the tile is not selected (a
+// picture-in-picture tile lying over another picture).
+func (t *Tile) SetFramed(on bool) {
+	if t.framed != on {
+		t.framed = on
 		t.Refresh()
 	}
 }

@@ -32,6 +32,7 @@ var (
 	textOnVideo = color.NRGBA{0xf2, 0xf2, 0xf2, 0xff}
 	barColor    = color.NRGBA{0, 0, 0, 0x99}
 	shadeColor  = color.NRGBA{0, 0, 0, 0x88}
+	frameColor  = color.NRGBA{0xf2, 0xf2, 0xf2, 0xaa}
 )
 
 func newTileRenderer(t *Tile) *tileRenderer {
@@ -85,7 +86,9 @@ func (r *tileRenderer) Layout(size fyne.Size) {
 	r.pic.Resize(pic)
 	r.shade.Resize(pic)
 	r.border.Resize(size)
-	r.edge.Resize(size)
+	// The cue's edge lies inside the selection border: both show.
+	r.edge.Move(fyne.NewPos(3, 3))
+	r.edge.Resize(fyne.NewSize(max(size.Width-6, 0), max(size.Height-6, 0)))
 	cs := r.cue.MinSize()
 	r.cueBg.Resize(fyne.NewSize(cs.Width+4*pad, cs.Height+2*pad))
 	r.cueBg.Move(fyne.NewPos(size.Width-cs.Width-4*pad-6, 6))
@@ -139,6 +142,8 @@ func (r *tileRenderer) Refresh() {
 	r.stats.Hidden = !(t.showStats || t.hovered)
 	if t.selected {
 		r.border.StrokeColor = theme.Color(theme.ColorNamePrimary)
+	} else if t.framed {
+		r.border.StrokeColor = frameColor
 	} else {
 		r.border.StrokeColor = color.Transparent
 	}
