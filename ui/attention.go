@@ -24,11 +24,17 @@ const (
 
 // Word is the short text shown on a tile and in the sidebar.
 func (c Cue) Word() string {
+	if c < CueNone || c > CueOffline {
+		return ""
+	}
 	return [...]string{"", "Activity", "Marker", "Frozen", "Black", "Stalled", "Offline"}[c]
 }
 
 // verb is the event list's phrase: "exam-ada-cam froze 09:14:03".
 func (c Cue) verb() string {
+	if c < CueNone || c > CueOffline {
+		return "?"
+	}
 	return [...]string{"is fine", "activity burst", "marker", "froze", "went black", "stalled", "went offline"}[c]
 }
 
@@ -135,7 +141,7 @@ func (a *Attention) Segment(id string, s SegmentInfo) {
 // frame costs a time comparison.
 func (a *Attention) Picture(id string, img *image.RGBA, now time.Time) {
 	f := a.feed(id)
-	if img == nil || (!f.sampled.IsZero() && now.Sub(f.sampled) < pictureEvery) {
+	if img == nil || img.Bounds().Empty() || (!f.sampled.IsZero() && now.Sub(f.sampled) < pictureEvery) {
 		return
 	}
 	f.picture(img, now, a.prefs)

@@ -85,7 +85,7 @@ func (a *activity) add(s SegmentInfo) {
 		return // older than the bins kept
 	}
 	a.bytes[i%activityBins] += int64(s.Size)
-	a.dur[i%activityBins] += s.Duration
+	a.dur[i%activityBins] += max(s.Duration, 0)
 }
 
 func (a *activity) clear(i int64) {

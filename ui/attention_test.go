@@ -259,3 +259,36 @@ func TestAttentionForm(t *testing.T) {
 		t.Errorf("stored: %v", got)
 	}
 }
+
+// TestAttentionBadInput: pictures of odd sizes and offsets, segments with
+// zero, negative or far-apart times and sizes harm nothing and flag
+// nothing by themselves.
+func TestAttentionBadInput(t *testing.T) {
+	a := NewAttention(AttentionPrefs{BurstRatio: 0.5}) // invalid: the defaults apply
+	if a.Prefs() != DefaultAttentionPrefs {
+		t.Errorf("invalid prefs kept: %+v", a.Prefs())
+	}
+	t0 := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+	rng := rand.New(rand.NewPCG(4, 4))
+	for k := 0; k < 2000; k++ {
+		now := t0.Add(time.Duration(k) * 300 * time.Millisecond)
+		w, h := rng.IntN(5), rng.IntN(5)
+		img := image.NewRGBA(image.Rect(3, 7, 3+w, 7+h)).SubImage(image.Rect(3, 7, 3+w, 7+h)).(*image.RGBA)
+		for i := range img.Pix {
+			img.Pix[i] = uint8(rng.IntN(256))
+		}
+		a.Picture("odd", img, now)
+		a.Picture("odd", nil, now)
+		at := now.Add(time.Duration(rng.Int64N(int64(time.Hour))) - 30*time.Minute)
+		a.Segment("odd", SegmentInfo{Time: at, Duration: time.Duration(rng.Int64N(int64(time.Second))) - 500*time.Millisecond, Size: rng.IntN(1000) - 10})
+		a.Segment("odd", SegmentInfo{})
+		for _, ev := range a.Tick(now) {
+			if ev.Cue == CueBlack || ev.Cue == CueFrozen {
+				t.Fatalf("flagged by bad input: %s", ev.Text())
+			}
+		}
+	}
+	if Cue(99).Word() != "" || (AttentionEvent{ID: "x", Cue: -1, At: t0}).Text() != "x ? 09:00:00" {
+		t.Error("an unknown cue has words")
+	}
+}
