@@ -28,7 +28,7 @@ type AttentionPrefs struct {
 	// BurstBaseline is how much history a feed needs before bursts are
 	// judged (a feed that just joined has no baseline).
 	BurstBaseline time.Duration
-	// MarkerFor is how long a marker added by a proctor keeps its cue.
+	// MarkerFor is how long a marker another proctor added keeps its cue.
 	MarkerFor time.Duration
 }
 

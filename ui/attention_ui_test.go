@@ -116,3 +116,29 @@ func TestLiveAttentionCues(t *testing.T) {
 		t.Fatalf("choosing an event did not focus its session: %+v", l.Focus)
 	}
 }
+
+// TestOwnMarkerRaisesNoCue: the marker event of a marker this app saved
+// gives no cue (it is for markers other proctors add); another's does.
+func TestOwnMarkerRaisesNoCue(t *testing.T) {
+	clk := &testClock{t: time.Date(2026, 12, 4, 9, 14, 0, 0, time.UTC)}
+	a, b := connectClockApp(t, 4, clk)
+	test.TypeOnCanvas(a.win.Canvas(), "m") // on s00
+	f := a.lastMarkerForm
+	test.Type(f.Label, "Phone")
+	test.Tap(f.Save)
+	a.work.Wait()
+	if len(b.markers) != 1 {
+		t.Fatalf("markers %+v", b.markers)
+	}
+	a.event(&proto.MarkerEvent{Type: proto.TypeMarker, Marker: b.markers[0]})
+	a.pump(true)
+	if c := a.live.Attention.Cue("s00"); c != CueNone {
+		t.Errorf("own marker: cue %q", c.Word())
+	}
+	other := proto.Marker{Session: "exam00", Sentinel: "s00", Time: clk.t, Label: "Phone", Author: "kim"}
+	a.event(&proto.MarkerEvent{Type: proto.TypeMarker, Marker: other}) // the same again: someone else's
+	a.pump(true)
+	if c := a.live.Attention.Cue("s00"); c != CueMarker {
+		t.Errorf("another proctor's marker: cue %q", c.Word())
+	}
+}

@@ -35,6 +35,7 @@ type LiveScreen struct {
 	cues    map[string]Cue // as last shown
 	// attnForm is the thresholds form last opened (tests drive it).
 	attnForm *AttentionForm
+	own      ownMarkers // markers this app is saving: no cue for them
 
 	status    *widget.Label
 	page      *widget.Label
@@ -147,7 +148,9 @@ func (l *LiveScreen) Event(ev any) {
 		}
 	case *proto.MarkerEvent:
 		l.status.SetText(fmt.Sprintf("Marker %q on %s", e.Label, e.Sentinel))
-		l.Attention.Marker(e.Sentinel, l.app.cfg.Now())
+		if !l.own.take(e.Marker, l.app.cfg.Now()) {
+			l.Attention.Marker(e.Sentinel, l.app.cfg.Now())
+		}
 		if l.Focus != nil && e.Session == l.Focus.Session {
 			l.Focus.Panel.AddMarker(e.Marker)
 		}
@@ -333,6 +336,9 @@ func (a *App) flagMarker(session, sentinel string, t time.Time, onSaved func(pro
 		f.Save.Disable()
 		f.Status.SetText("Saving…")
 		m := proto.Marker{Sentinel: sentinel, Time: t, Label: label, Note: note}
+		if a.live != nil {
+			a.live.own.add(m, a.cfg.Now())
+		}
 		a.work.Add(1)
 		go func() {
 			defer a.work.Done()
@@ -341,6 +347,9 @@ func (a *App) flagMarker(session, sentinel string, t time.Time, onSaved func(pro
 			saved, err := a.backend.AddMarker(ctx, session, m)
 			fyne.Do(func() {
 				if err != nil {
+					if a.live != nil {
+						a.live.own.drop(m)
+					}
 					f.Save.Enable()
 					f.Status.SetText("Not saved: " + err.Error())
 					return
