@@ -69,17 +69,29 @@ func (b *viewBackend) Events() <-chan any { return b.events }
 
 func (b *viewBackend) Watch(id string, opt ui.FeedOptions) ui.Feed {
 	b.log.Debug("watch", "sentinel", id, "width", opt.Width, "height", opt.Height, "keyframes_only", opt.KeyframesOnly)
-	sub := b.w.Subscribe(id, nil)
-	live := player.FromChan(sub.C, func(m client.Media) player.LiveMessage {
-		return player.LiveMessage{Header: m.Header, Payload: m.Payload, Skipped: m.Skipped}
-	})
-	p, err := player.New(live, nil, player.Options{Log: b.log, Size: player.Size{Width: opt.Width, Height: opt.Height}, KeyframesOnly: opt.KeyframesOnly})
+	f := &viewFeed{b: b, opt: opt}
+	f.sub = b.w.Subscribe(id, nil)
+	p, err := player.New(b.liveFeed(f), nil, player.Options{Log: b.log, Size: player.Size{Width: opt.Width, Height: opt.Height}, KeyframesOnly: opt.KeyframesOnly})
 	if err != nil {
 		b.log.Error("start player", "sentinel", id, "err", err)
-		sub.Close()
+		f.sub.Close()
 		return &viewFeed{b: b}
 	}
-	return &viewFeed{b: b, p: p, sub: sub, opt: opt}
+	f.mu.Lock()
+	f.p = p
+	f.mu.Unlock()
+	return f
+}
+
+// liveFeed turns a feed's subscription into the player's LiveFeed and
+// records each segment for the attention analysis on the way.
+func (b *viewBackend) liveFeed(f *viewFeed) player.LiveFeed {
+	return player.FromChan(f.sub.C, func(m client.Media) player.LiveMessage {
+		if m.Skipped == nil {
+			f.received(m.Header, len(m.Payload))
+		}
+		return player.LiveMessage{Header: m.Header, Payload: m.Payload, Skipped: m.Skipped}
+	})
 }
 
 func (b *viewBackend) Boost(id string, on bool) {

@@ -9,6 +9,7 @@ import (
 
 	"proctor/client"
 	"proctor/player"
+	"proctor/proto"
 	"proctor/ui"
 )
 
@@ -21,6 +22,7 @@ type viewFeed struct {
 	sub *client.Subscription
 
 	mu     sync.Mutex
+	segs   []ui.SegmentInfo // received since the last Segments call
 	opt    ui.FeedOptions
 	img    *image.RGBA
 	n      uint64
@@ -47,6 +49,30 @@ func (f *viewFeed) frame() (*image.RGBA, uint64, time.Time) {
 		}
 	}
 	return f.img, f.n, f.at
+}
+
+// received records a live media segment's header for Segments; it runs
+// on the player's live reader goroutine.
+func (f *viewFeed) received(h proto.Header, size int) {
+	if h.Kind != proto.KindMedia {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.segs) >= ui.MaxPendingSegments {
+		n := copy(f.segs, f.segs[1:])
+		f.segs = f.segs[:n]
+	}
+	f.segs = append(f.segs, ui.SegmentInfo{Time: time.UnixMicro(h.Time), Duration: time.Duration(h.Duration) * time.Microsecond,
+		Size: size, Keyframe: h.Keyframe()})
+}
+
+func (f *viewFeed) Segments(dst []ui.SegmentInfo) []ui.SegmentInfo {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	dst = append(dst, f.segs...)
+	f.segs = f.segs[:0]
+	return dst
 }
 
 func (f *viewFeed) Configure(opt ui.FeedOptions) {

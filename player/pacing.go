@@ -12,6 +12,7 @@ const (
 	cmdLive    cmdKind = iota // start at the newest keyframe of the live feed
 	cmdSeek                   // frame at or before at (zero: the first stored segment)
 	cmdPreview                // the keyframe at or before at, alone
+	cmdReplay                 // the keyframe at or before at, then on from it
 )
 
 // command is what the engine does at the start of an epoch.

@@ -207,6 +207,21 @@ func (p *Player) Seek(t time.Time) {
 	p.restartLocked(mode, command{kind: cmdSeek, at: t})
 }
 
+// Replay jumps to the keyframe at or before t and plays on from it: the
+// first picture needs one decode instead of up to a GOP's worth (a seek
+// decodes from the keyframe to t), for instant replay, where landing up
+// to a GOP before t does not matter but waiting does. Paused stays
+// paused; live, preview and playing play.
+func (p *Player) Replay(t time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	mode := p.mode
+	if mode != ModePaused {
+		mode = ModePlaying
+	}
+	p.restartLocked(mode, command{kind: cmdReplay, at: t})
+}
+
 // Step pauses and moves n frames: n > 0 shows the n-th next frame (at
 // most Options.Queue frames ahead per call), n < 0 the n-th previous one
 // (decoded from the keyframe before it). Steps back made before the

@@ -58,6 +58,20 @@ type Config struct {
 	LowLatency bool
 	// Font is the TrueType font of the test picture's text.
 	Font string
+	// Scene is what the test source shows: SceneBars (the default),
+	// SceneWebcam or SceneScreen. Ignored by other sources.
+	Scene string
+	// Seed makes a scene's people, colours, pages and own events; the same
+	// seed gives the same pictures at the same times. Default: derived
+	// from Name.
+	Seed uint64
+	// Cues schedule events (a frozen picture, a person away, the network
+	// down) from the first frame on; see Cue.
+	Cues []Cue
+	// OnCue, if set, is called on the goroutine running the Sentinel when
+	// a cue turns on or off, before that frame is taken; it must not
+	// block. It is how the owner of the network carries out CueOffline.
+	OnCue func(c Cue, on bool)
 	// Log receives the Sentinel's logs; default slog.Default().
 	Log *slog.Logger
 }
@@ -107,6 +121,21 @@ func (c *Config) Validate() error {
 	if c.Font == "" {
 		c.Font = DefaultFont
 	}
+	switch c.Scene {
+	case "":
+		c.Scene = SceneBars
+	case SceneBars, SceneWebcam, SceneScreen:
+	default:
+		return fmt.Errorf("%w: scene %q (bars, webcam or screen)", ErrConfig, c.Scene)
+	}
+	if c.Seed == 0 {
+		c.Seed = defaultSeed(c.Name)
+	}
+	for _, q := range c.Cues {
+		if err := q.validate(); err != nil {
+			return err
+		}
+	}
 	if c.Log == nil {
 		c.Log = slog.Default()
 	}
@@ -119,9 +148,12 @@ func (c *Config) gopFrames(fps float64) int {
 }
 
 // Kind returns the source kind a hello declares (proto.Source*): test,
-// screen, webcam or file.
+// screen, webcam or file. The test source's webcam and screen scenes
+// declare webcam and screen, so a viewer lays them out as the real ones.
 func (c *Config) Kind() string {
 	switch {
+	case c.Source == SourceTest && (c.Scene == SceneWebcam || c.Scene == SceneScreen):
+		return c.Scene
 	case c.Source == SourceTest:
 		return "test"
 	case c.Source == SourceScreen:

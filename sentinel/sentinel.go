@@ -74,6 +74,9 @@ type Sentinel struct {
 	holding bool // held carries the last packet, not yet written
 	width   int
 	height  int
+	cueOn   []bool        // which of cfg.Cues are on
+	frozen  *astiav.Frame // the picture a freeze repeats
+	holdPic bool          // frozen holds one
 
 	mu      sync.Mutex
 	stats   Stats
@@ -112,6 +115,8 @@ func New(cfg Config, sink Sink) (*Sentinel, error) {
 		width:  cfg.Width,
 		height: cfg.Height,
 		held:   astiav.AllocPacket(),
+		cueOn:  make([]bool, len(cfg.Cues)),
+		frozen: astiav.AllocFrame(),
 	}
 	s.scale = newScaler(cfg.Width, cfg.Height)
 	if s.enc, err = newEncoder(&s.cfg, cfg.Width, cfg.Height); err != nil {
@@ -205,5 +210,6 @@ func (s *Sentinel) Close() error {
 	s.scale.close()
 	s.src.close()
 	s.held.Free()
+	s.frozen.Free()
 	return nil
 }

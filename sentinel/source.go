@@ -23,6 +23,8 @@ type source interface {
 // ErrSource and say what is wrong in one line.
 func openSource(cfg *Config) (source, error) {
 	switch {
+	case cfg.Source == SourceTest && cfg.Scene != SceneBars && cfg.Scene != "":
+		return newSceneSource(cfg)
 	case cfg.Source == SourceTest:
 		return newTestSource(cfg)
 	case cfg.Source == SourceScreen:

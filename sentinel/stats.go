@@ -14,6 +14,8 @@ type Stats struct {
 	Height     int
 	FPS        float64       // rate of the last frame
 	EncodeTime time.Duration // time spent in libx264 and the muxer
+	Cues       int64         // times a scheduled cue turned on or off
+	Frozen     int64         // frames that repeated a frozen picture
 }
 
 // Stats returns a snapshot of the counters.

@@ -22,6 +22,14 @@ func (s *Sentinel) step(now time.Time) error {
 		s.count(func(st *Stats) { st.Late++ })
 		at = now
 	}
+	cues := s.applyCues(at.Sub(s.start))
+	if !cues.freeze && s.holdPic {
+		s.frozen.Unref()
+		s.holdPic = false
+	}
+	if cues.freeze && s.holdPic && s.sizeReq.Load() == 0 && s.frozen.Width() == s.width && s.frozen.Height() == s.height {
+		return s.encodeFrame(s.frozen, at, now, fps, interval, true)
+	}
 	pic, err := s.src.frame(now)
 	if err != nil {
 		return err
@@ -50,6 +58,21 @@ func (s *Sentinel) step(now time.Time) error {
 			return fmt.Errorf("%w: %v", ErrEncoder, err)
 		}
 	}
+	if cues.freeze {
+		// The first frame of a freeze is taken as usual; the next ones
+		// repeat it.
+		s.frozen.Unref()
+		if err := s.frozen.Ref(pic); err != nil {
+			return fmt.Errorf("%w: hold frozen picture: %v", ErrSource, err)
+		}
+		s.holdPic = true
+	}
+	return s.encodeFrame(pic, at, now, fps, interval, false)
+}
+
+// encodeFrame encodes pic as the frame scheduled at at and muxes what
+// comes out; frozen says it repeats a held picture.
+func (s *Sentinel) encodeFrame(pic *astiav.Frame, at, now time.Time, fps float64, interval time.Duration, frozen bool) error {
 	key := s.lastKey.IsZero() || s.keyReq.Swap(false) || at.Sub(s.lastKey) >= s.cfg.GOP-interval/2
 	if key {
 		s.lastKey = at
@@ -57,7 +80,7 @@ func (s *Sentinel) step(now time.Time) error {
 	smp := sample{at: at, dur: interval, captured: now, frame: s.frameNo}
 	pts := toTicks(at.Sub(s.start))
 	t0 := time.Now()
-	err = s.enc.encode(pic, pts, key, func(pkt *astiav.Packet) error { return s.packet(pkt, smp) })
+	err := s.enc.encode(pic, pts, key, func(pkt *astiav.Packet) error { return s.packet(pkt, smp) })
 	encoded := time.Since(t0)
 	if err != nil {
 		return err
@@ -70,6 +93,9 @@ func (s *Sentinel) step(now time.Time) error {
 		st.FPS = fps
 		if key {
 			st.Keyframes++
+		}
+		if frozen {
+			st.Frozen++
 		}
 	})
 	return nil

@@ -13,4 +13,10 @@
 // frames.go) asks every visible tile for its newest frame at most at display
 // rate and swaps it in inside fyne.Do. Every other change made from a
 // goroutine (events, HTTP answers) also goes through fyne.Do.
+//
+// Attention: the same tick hands each new picture and, once a second, the
+// segment headers a Feed received to Attention (attention.go), plain Go
+// without a window that turns them into cues (offline, stalled, black,
+// frozen, a burst against the feed's own baseline, a fresh marker); the
+// live screen shows them on the tiles, in the sidebar and the event list.
 package ui

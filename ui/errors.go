@@ -13,4 +13,6 @@ var (
 	ErrVersion = errors.New("incompatible server version")
 	// ErrAddress: the server address is not a usable http(s) URL.
 	ErrAddress = errors.New("invalid server address")
+	// ErrPrefs: a preference value is out of range (attention thresholds).
+	ErrPrefs = errors.New("invalid preference")
 )

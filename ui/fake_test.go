@@ -19,6 +19,7 @@ type fakeLive struct {
 	events  chan any
 	feeds   map[string]*fakeFeed
 	watched []string
+	replays []*fakeReplay
 	boosts  map[string]bool
 }
 
@@ -35,6 +36,44 @@ func (l *fakeLive) Watch(id string, opt FeedOptions) Feed {
 	l.feeds[id] = f
 	l.watched = append(l.watched, id)
 	return f
+}
+
+func (l *fakeLive) Replay(session, id string, opt FeedOptions) ReplayFeed {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f := &fakeReplay{fakeFeed: fakeFeed{id: id, opt: opt}}
+	l.feeds[id] = &f.fakeFeed
+	l.replays = append(l.replays, f)
+	l.watched = append(l.watched, id)
+	return f
+}
+
+// fakeReplay records the replay commands it gets.
+type fakeReplay struct {
+	fakeFeed
+	pos  time.Time
+	cmds []string
+}
+
+func (f *fakeReplay) Replay(t time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.pos = t
+	f.cmds = append(f.cmds, "replay "+t.UTC().Format("15:04:05"))
+}
+func (f *fakeReplay) GoLive() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.pos = time.Time{}
+	f.cmds = append(f.cmds, "live")
+	return true
+}
+func (f *fakeReplay) playTo(t time.Time)  { f.mu.Lock(); f.pos = t; f.mu.Unlock() }
+func (f *fakeReplay) Position() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.pos }
+func (f *fakeReplay) commands() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.cmds...)
 }
 
 func (l *fakeLive) Boost(id string, on bool) {
@@ -61,6 +100,7 @@ type fakeFeed struct {
 	opt    FeedOptions
 	n      uint64
 	img    *image.RGBA
+	segs   []SegmentInfo
 	closed bool
 }
 
@@ -76,6 +116,21 @@ func (f *fakeFeed) push(c color.RGBA) {
 	f.n++
 }
 
+// pushImage makes img the new frame.
+func (f *fakeFeed) pushImage(img *image.RGBA) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.img = img
+	f.n++
+}
+
+// pushSegment records a received segment for Segments.
+func (f *fakeFeed) pushSegment(s SegmentInfo) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.segs = append(f.segs, s)
+}
+
 func (f *fakeFeed) Frame() (*image.RGBA, uint64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -86,6 +141,13 @@ func (f *fakeFeed) Configure(o FeedOptions) { f.mu.Lock(); f.opt = o; f.mu.Unloc
 func (f *fakeFeed) options() FeedOptions    { f.mu.Lock(); defer f.mu.Unlock(); return f.opt }
 func (f *fakeFeed) Stats() FeedStats {
 	return FeedStats{FPS: 5, Bitrate: 250000, Latency: 120 * time.Millisecond}
+}
+func (f *fakeFeed) Segments(dst []SegmentInfo) []SegmentInfo {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	dst = append(dst, f.segs...)
+	f.segs = f.segs[:0]
+	return dst
 }
 func (f *fakeFeed) Close()         { f.mu.Lock(); f.closed = true; f.mu.Unlock() }
 func (f *fakeFeed) isClosed() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.closed }

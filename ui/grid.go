@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 
@@ -35,6 +37,25 @@ type Grid struct {
 	feeds     map[string]Feed
 	feedOpt   map[string]FeedOptions
 	reconnect bool
+	attn      *Attention       // nil: no cues
+	now       func() time.Time // the clock of attention inputs
+	segBuf    []SegmentInfo
+}
+
+// SetAttention makes the grid feed its pictures and segments to a and
+// show a's cues on the tiles; now is the clock of the inputs.
+func (g *Grid) SetAttention(a *Attention, now func() time.Time) {
+	g.attn, g.now = a, now
+}
+
+// RefreshCues shows the current attention cues on the tiles.
+func (g *Grid) RefreshCues() {
+	if g.attn == nil {
+		return
+	}
+	for id, t := range g.tiles {
+		t.SetCue(g.attn.Cue(id))
+	}
 }
 
 // NewGrid returns an empty grid fed by live (which may be nil in tests).
@@ -159,17 +180,30 @@ func (g *Grid) Resume() {
 }
 
 // Pump swaps in the newest frame of every visible tile. The frame ticker
-// calls it inside fyne.Do; withStats also refreshes the stats lines.
+// calls it inside fyne.Do; withStats (once a second) also refreshes the
+// stats lines and hands the segments received to the attention analysis.
 func (g *Grid) Pump(withStats bool) {
+	var now time.Time
+	if g.attn != nil {
+		now = g.now()
+	}
 	for id, f := range g.feeds {
 		t := g.tiles[id]
 		if t == nil {
 			continue
 		}
 		img, n := f.Frame()
-		t.SetFrame(img, n)
+		if t.SetFrame(img, n) && g.attn != nil {
+			g.attn.Picture(id, img, now)
+		}
 		if withStats {
 			t.SetStats(f.Stats())
+			if g.attn != nil {
+				g.segBuf = f.Segments(g.segBuf[:0])
+				for _, s := range g.segBuf {
+					g.attn.Segment(id, s)
+				}
+			}
 		}
 	}
 }
@@ -245,6 +279,9 @@ func (g *Grid) refreshInfo() {
 				st = StateReconnecting
 			}
 			t.SetInfo(displayName(s), caption(s), st)
+			if g.attn != nil {
+				t.SetCue(g.attn.Cue(s.ID))
+			}
 		}
 	}
 }

@@ -36,6 +36,10 @@ var Shortcuts = []ShortcutGroup{
 	}},
 	{"Focus", []Shortcut{
 		{"Left / Right", "select webcam or screen"},
+		{"1 / 3", "instant replay: 10 s / 30 s back"},
+		{"End or L", "back to live"},
+		{"X", "swap the large and the small picture"},
+		{"P", "small picture beside or in the corner"},
 		{"M", "flag an incident"},
 		{"S", "show stats"},
 		{"Esc", "back to the grid"},

@@ -68,6 +68,25 @@ func (a *App) focusKey(k fyne.KeyName) {
 		f.Select(f.SelectedIndex() - 1)
 	case fyne.KeyRight, fyne.KeyDown:
 		f.Select(f.SelectedIndex() + 1)
+	case fyne.KeyEnd:
+		f.GoLive()
+	}
+}
+
+// focusRune handles the focus view's replay and layout keys.
+func (a *App) focusRune(r rune) {
+	f := a.live.Focus
+	switch r {
+	case '1':
+		f.Back(ReplayShort)
+	case '3':
+		f.Back(ReplayLong)
+	case 'l', 'L':
+		f.GoLive()
+	case 'x', 'X':
+		f.Swap()
+	case 'p', 'P':
+		f.SetPiP(!f.PiP())
 	}
 }
 
@@ -109,6 +128,7 @@ func (a *App) typedRune(r rune) {
 		a.ShowBrowser()
 	}
 	if a.live.Focus != nil {
+		a.focusRune(r)
 		return
 	}
 	switch {

@@ -19,6 +19,10 @@ type LiveScreen struct {
 	Content fyne.CanvasObject
 	Grid    *Grid
 	Sidebar *Sidebar
+	// Events is the list of attention events beside the grid.
+	Events *EventList
+	// Attention computes the cues of the live feeds.
+	Attention *Attention
 	// Focus is the focused session (nil on the grid).
 	Focus *Focus
 
@@ -27,10 +31,16 @@ type LiveScreen struct {
 	roster  *Roster
 	filter  string
 	recon   bool
+	order   string
+	cues    map[string]Cue // as last shown
+	// attnForm is the thresholds form last opened (tests drive it).
+	attnForm *AttentionForm
+	own      ownMarkers // markers this app is saving: no cue for them
 
 	status    *widget.Label
 	page      *widget.Label
 	layoutSel *widget.Select
+	orderSel  *widget.Select
 	stats     *widget.Check
 	center    *fyne.Container
 	gridView  fyne.CanvasObject
@@ -45,6 +55,16 @@ func NewLiveScreen(a *App, b Backend) *LiveScreen {
 	l.Sidebar.OnSelect = func(s proto.SentinelInfo) { l.OpenFocus(s.Session) }
 	l.Grid.OnOpen = func(s proto.SentinelInfo) { l.OpenFocus(s.Session) }
 	l.Grid.OnPage = func(p, n int) { l.page.SetText(fmt.Sprintf("Page %d / %d", p+1, n)) }
+	l.Attention = NewAttention(loadAttentionPrefs(a.fa.Preferences()))
+	l.cues = map[string]Cue{}
+	l.Grid.SetAttention(l.Attention, a.cfg.Now)
+	l.Sidebar.Cue = l.Attention.Cue
+	l.Events = NewEventList()
+	l.Events.OnSelect = func(ev AttentionEvent) {
+		if s, ok := l.roster.Get(ev.ID); ok {
+			l.OpenFocus(s.Session)
+		}
+	}
 
 	names := make([]string, len(GridModes))
 	for i, m := range GridModes {
@@ -66,21 +86,35 @@ func NewLiveScreen(a *App, b Backend) *LiveScreen {
 		}
 		prefs.SetBool(prefShowStats, on)
 	})
+	l.order = OrderByName
+	l.orderSel = widget.NewSelect(GridOrders, func(s string) {
+		l.order = s
+		prefs.SetString(prefGridOrder, s)
+		l.refresh()
+	})
 	prev := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { l.Grid.SetPage(l.Grid.Page() - 1) })
 	next := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { l.Grid.SetPage(l.Grid.Page() + 1) })
 	sessions := widget.NewButtonWithIcon("Sessions", theme.HistoryIcon(), a.ShowBrowser)
 	help := widget.NewButtonWithIcon("", theme.HelpIcon(), a.ShowHelp)
+	cues := widget.NewButtonWithIcon("", theme.SettingsIcon(), a.ShowAttentionPrefs)
 	full := widget.NewButtonWithIcon("", theme.ViewFullScreenIcon(), a.ToggleFullScreen)
-	toolbar := container.NewHBox(widget.NewLabel("Layout"), l.layoutSel, prev, l.page, next, l.stats,
-		sessions, help, full, l.status)
+	// The status takes the rest of the row and is cut to fit, so a long
+	// server address never widens the grid side past the sidebar.
+	l.status.Truncation = fyne.TextTruncateEllipsis
+	controls := container.NewHBox(widget.NewLabel("Layout"), l.layoutSel, l.orderSel, prev, l.page, next, l.stats,
+		sessions, cues, help, full)
+	toolbar := container.NewBorder(nil, nil, controls, nil, l.status)
 	l.gridView = container.NewBorder(toolbar, nil, nil, nil, l.Grid.Content)
 	l.center = container.NewStack(l.gridView)
-	split := container.NewHSplit(l.Sidebar.Content, l.center)
-	split.Offset = 0.2
+	side := container.NewVSplit(l.Sidebar.Content, l.Events.Content)
+	side.Offset = 0.7
+	split := container.NewHSplit(side, l.center)
+	split.Offset = 0.22 // the event list's lines fit
 	l.Content = split
 
 	l.layoutSel.SetSelected(GridModeName(prefs.IntWithFallback(prefGridMode, 0)))
 	l.stats.SetChecked(prefs.BoolWithFallback(prefShowStats, false))
+	l.orderSel.SetSelected(prefs.StringWithFallback(prefGridOrder, OrderByName))
 	return l
 }
 
@@ -114,6 +148,13 @@ func (l *LiveScreen) Event(ev any) {
 		}
 	case *proto.MarkerEvent:
 		l.status.SetText(fmt.Sprintf("Marker %q on %s", e.Label, e.Sentinel))
+		if !l.own.take(e.Marker, l.app.cfg.Now()) {
+			l.Attention.Marker(e.Sentinel, l.app.cfg.Now())
+		}
+		if l.Focus != nil && e.Session == l.Focus.Session {
+			l.Focus.Panel.AddMarker(e.Marker)
+		}
+		l.applyCues()
 	default:
 		if l.roster.Apply(ev) {
 			l.refresh()
@@ -122,7 +163,23 @@ func (l *LiveScreen) Event(ev any) {
 }
 
 func (l *LiveScreen) refresh() {
-	l.Grid.SetSentinels(l.roster.List(l.filter))
+	now := l.app.cfg.Now()
+	for id := range l.cues {
+		if _, ok := l.roster.Get(id); !ok {
+			l.Attention.Forget(id)
+			delete(l.cues, id)
+		}
+	}
+	for _, s := range l.roster.List("") {
+		l.Attention.SetSentinel(s.ID, s.State, s.Source, now)
+		l.cues[s.ID] = l.Attention.Cue(s.ID)
+	}
+	l.Events.Add(l.Attention.Tick(now))
+	list := l.roster.List(l.filter)
+	if l.order == OrderAttention {
+		AttentionFirst(list, l.Attention.Cue)
+	}
+	l.Grid.SetSentinels(list)
 	live, stalled, offline := l.roster.Counts()
 	l.Sidebar.SetGroups(l.roster.Groups(l.filter), live, stalled, offline)
 	if l.Focus != nil {
@@ -138,7 +195,10 @@ func (l *LiveScreen) OpenFocus(session string) {
 	}
 	l.CloseFocus()
 	l.Grid.Suspend()
-	l.Focus = NewFocus(l.backend, session, ss, l.stats.Checked)
+	l.Focus = NewFocus(l.backend, session, ss, l.stats.Checked, l.app.cfg.Now)
+	l.Focus.SetAttention(l.Attention)
+	l.Focus.RefreshCues(l.Attention)
+	l.loadMarkers(l.Focus)
 	back := widget.NewButtonWithIcon("Grid (Esc)", theme.NavigateBackIcon(), l.CloseFocus)
 	flag := widget.NewButtonWithIcon("Flag (M)", theme.WarningIcon(), l.FlagSelected)
 	review := widget.NewButtonWithIcon("Review", theme.MediaPlayIcon(), func() { l.app.OpenReview(session) })
@@ -146,6 +206,29 @@ func (l *LiveScreen) OpenFocus(session string) {
 	bar := container.NewHBox(back, title, flag, review)
 	l.center.Objects = []fyne.CanvasObject{container.NewBorder(bar, nil, nil, nil, l.Focus.Content)}
 	l.center.Refresh()
+}
+
+// loadMarkers fetches the focused session's markers for its panel.
+func (l *LiveScreen) loadMarkers(f *Focus) {
+	if l.backend == nil {
+		return
+	}
+	a := l.app
+	a.work.Add(1)
+	go func() {
+		defer a.work.Done()
+		ctx, cancel := context.WithTimeout(a.ctx, 10*time.Second)
+		defer cancel()
+		ms, err := l.backend.Markers(ctx, f.Session)
+		fyne.Do(func() {
+			if err != nil || l.Focus != f {
+				return
+			}
+			for _, m := range ms {
+				f.Panel.AddMarker(m)
+			}
+		})
+	}()
 }
 
 // CloseFocus returns to the grid and withdraws the focus requests.
@@ -175,13 +258,43 @@ func (l *LiveScreen) FlagSelected() {
 	l.app.FlagMarker(s.Session, s.ID, l.app.cfg.Now())
 }
 
-// Pump swaps in new frames of the visible tiles.
+// Pump swaps in new frames of the visible tiles; once a second
+// (withStats) it also re-judges the attention cues.
 func (l *LiveScreen) Pump(withStats bool) {
 	if l.Focus != nil {
 		l.Focus.Pump(withStats)
+	} else {
+		l.Grid.Pump(withStats)
+	}
+	if withStats {
+		l.applyCues()
+	}
+}
+
+// applyCues runs the attention analysis' clock, lists its new events and,
+// when a cue changed, shows it on the tiles and in the sidebar (and puts
+// the feed in its place in "needs attention first" order).
+func (l *LiveScreen) applyCues() {
+	l.Events.Add(l.Attention.Tick(l.app.cfg.Now()))
+	changed := false
+	for id, c := range l.cues {
+		if n := l.Attention.Cue(id); n != c {
+			l.cues[id] = n
+			changed = true
+		}
+	}
+	if !changed {
 		return
 	}
-	l.Grid.Pump(withStats)
+	if l.order == OrderAttention {
+		l.refresh()
+	} else {
+		l.Grid.RefreshCues()
+		l.Sidebar.RefreshCues()
+	}
+	if l.Focus != nil {
+		l.Focus.RefreshCues(l.Attention)
+	}
 }
 
 // Resume subscribes the visible tiles again (coming back from review).
@@ -223,6 +336,9 @@ func (a *App) flagMarker(session, sentinel string, t time.Time, onSaved func(pro
 		f.Save.Disable()
 		f.Status.SetText("Saving…")
 		m := proto.Marker{Sentinel: sentinel, Time: t, Label: label, Note: note}
+		if a.live != nil {
+			a.live.own.add(m, a.cfg.Now())
+		}
 		a.work.Add(1)
 		go func() {
 			defer a.work.Done()
@@ -231,6 +347,9 @@ func (a *App) flagMarker(session, sentinel string, t time.Time, onSaved func(pro
 			saved, err := a.backend.AddMarker(ctx, session, m)
 			fyne.Do(func() {
 				if err != nil {
+					if a.live != nil {
+						a.live.own.drop(m)
+					}
 					f.Save.Enable()
 					f.Status.SetText("Not saved: " + err.Error())
 					return

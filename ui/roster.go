@@ -66,6 +66,7 @@ func (r *Roster) Len() int { return len(r.byID) }
 
 // List returns the Sentinels matching filter, ordered by session, then
 // webcam before screen, then id, so a session's tiles sit side by side.
+// Names compare naturally: exam-2 before exam-10.
 func (r *Roster) List(filter string) []proto.SentinelInfo {
 	out := make([]proto.SentinelInfo, 0, len(r.byID))
 	for _, s := range r.byID {
@@ -76,12 +77,12 @@ func (r *Roster) List(filter string) []proto.SentinelInfo {
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if a.Session != b.Session {
-			return a.Session < b.Session
+			return naturalLess(a.Session, b.Session)
 		}
 		if sa, sb := sourceRank(a.Source), sourceRank(b.Source); sa != sb {
 			return sa < sb
 		}
-		return a.ID < b.ID
+		return naturalLess(a.ID, b.ID)
 	})
 	return out
 }

@@ -43,6 +43,25 @@ type Live interface {
 	// Boost asks the Sentinel for a keyframe and a higher frame rate (on)
 	// or withdraws the request (off). Used by the focus view.
 	Boost(id string, on bool)
+	// Replay is Watch for the focus view: the feed also reads the
+	// session's history, so it can go back in time (instant replay) and
+	// return to the leading edge. The ReplayFeed is closed by the caller.
+	Replay(session, id string, opt FeedOptions) ReplayFeed
+}
+
+// ReplayFeed is a live Feed that can leave the leading edge and come
+// back. Replay and GoLive return at once; the picture follows.
+type ReplayFeed interface {
+	Feed
+	// Replay shows the keyframe at or before t at once and plays on from
+	// it (up to a GOP before t: one picture to decode instead of a GOP's
+	// worth, so the jump back is instant).
+	Replay(t time.Time)
+	// GoLive returns to the leading edge; false when the feed has none.
+	GoLive() bool
+	// Position is the capture time of the picture on screen (zero before
+	// the first).
+	Position() time.Time
 }
 
 // FeedOptions tune the decoding of one live stream.
@@ -62,8 +81,16 @@ type Feed interface {
 	Configure(FeedOptions)
 	// Stats describes the stream for the overlay.
 	Stats() FeedStats
+	// Segments appends to dst the media segments received since the last
+	// call (the newest MaxPendingSegments at most) and returns it: the
+	// attention analysis reads their timing and sizes.
+	Segments(dst []SegmentInfo) []SegmentInfo
 	Close()
 }
+
+// MaxPendingSegments is how many received segments a Feed keeps for
+// Segments between two calls; older ones are dropped.
+const MaxPendingSegments = 64
 
 // FeedStats are shown on a tile on hover or with the S key.
 type FeedStats struct {

@@ -22,6 +22,8 @@ type Sidebar struct {
 	// OnSelect is called when a row is chosen: a session header gives the
 	// session's first Sentinel.
 	OnSelect func(s proto.SentinelInfo)
+	// Cue tells a Sentinel's attention cue (nil: none shown).
+	Cue func(id string) Cue
 
 	counts *widget.Label
 	list   *widget.List
@@ -85,6 +87,16 @@ func (sb *Sidebar) SetGroups(gs []Group, live, stalled, offline int) {
 	sb.list.Refresh()
 }
 
+// RefreshCues redraws the rows after the attention cues changed.
+func (sb *Sidebar) RefreshCues() { sb.list.Refresh() }
+
+func (sb *Sidebar) cue(id string) Cue {
+	if sb.Cue == nil {
+		return CueNone
+	}
+	return sb.Cue(id)
+}
+
 // Rows is the number of lines (headers and Sentinels), for tests.
 func (sb *Sidebar) Rows() int { return len(sb.rows) }
 
@@ -109,6 +121,13 @@ func (sb *Sidebar) updateRow(i int, o fyne.CanvasObject) {
 			state = StateStalled
 		}
 		dot.FillColor = StatusColor(state)
+		worst := CueNone
+		for _, s := range r.group.Sentinels {
+			worst = max(worst, sb.cue(s.ID))
+		}
+		if worst > CueNone {
+			dot.FillColor = worst.Color()
+		}
 		if !name.TextStyle.Bold {
 			name.TextStyle = fyne.TextStyle{Bold: true}
 			name.Refresh()
@@ -122,9 +141,17 @@ func (sb *Sidebar) updateRow(i int, o fyne.CanvasObject) {
 			name.Refresh()
 		}
 		setText(name, "   "+r.s.ID)
-		setText(right, r.s.Source)
+		if c := sb.cue(r.s.ID); c > CueNone && c < CueStalled {
+			dot.FillColor = c.Color()
+			setText(right, c.Word())
+		} else {
+			setText(right, r.s.Source)
+		}
 	}
 	dot.Refresh()
+	if right.MinSize().Width != right.Size().Width {
+		box.Refresh() // the border layout gives the right label its new width
+	}
 }
 
 // setText changes a label only when the text differs (a refresh costs a

@@ -21,6 +21,9 @@ type Tile struct {
 
 	id, name, source string
 	state            string
+	cue              Cue
+	captionBelow     bool
+	framed           bool
 	selected         bool
 	showStats        bool
 	hovered          bool
@@ -47,6 +50,35 @@ func (t *Tile) SetInfo(name, source, state string) {
 	}
 	t.name, t.source, t.state = name, source, state
 	t.Refresh()
+}
+
+// SetCue shows an attention cue: a coloured edge and a short word.
+func (t *Tile) SetCue(c Cue) {
+	if t.cue != c {
+		t.cue = c
+		t.Refresh()
+	}
+}
+
+// Cue is the attention cue shown.
+func (t *Tile) Cue() Cue { return t.cue }
+
+// SetCaptionBelow puts the name bar under the picture instead of over its
+// bottom edge (the focus view: nothing of the picture is hidden).
+func (t *Tile) SetCaptionBelow(on bool) {
+	if t.captionBelow != on {
+		t.captionBelow = on
+		t.Refresh()
+	}
+}
+
+// SetFramed draws a light outline when the tile is not selected (a
+// picture-in-picture tile lying over another picture).
+func (t *Tile) SetFramed(on bool) {
+	if t.framed != on {
+		t.framed = on
+		t.Refresh()
+	}
 }
 
 // State is the status shown by the tile.

@@ -38,3 +38,25 @@ func TestTileStatesAndStats(t *testing.T) {
 	tl.SetShowStats(true)
 	test.AssertObjectRendersToMarkup(t, "tile_stalled_stats.xml", tl)
 }
+
+// TestTileCaptionFits is the regression test of a small tile's caption:
+// the source ran past the tile's right edge (a picture-in-picture tile
+// over the focus panel).
+func TestTileCaptionFits(t *testing.T) {
+	test.NewTempApp(t)
+	tl := NewTile("s1", "Ada Lovelace", "exam-ada-screen · screen")
+	for _, c := range []struct {
+		w      float32
+		source bool
+	}{{480, true}, {200, false}} {
+		tl.Resize(fyne.NewSize(c.w, c.w*9/16))
+		r := test.TempWidgetRenderer(t, tl).(*tileRenderer)
+		r.Layout(tl.Size())
+		if shown := !r.source.Hidden; shown != c.source {
+			t.Errorf("%v wide: source shown %v, want %v", c.w, shown, c.source)
+		}
+		if !r.source.Hidden && r.source.Position().X+r.source.Size().Width > c.w {
+			t.Errorf("%v wide: source ends at %v", c.w, r.source.Position().X+r.source.Size().Width)
+		}
+	}
+}
