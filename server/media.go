@@ -106,6 +106,15 @@ func (s *Server) ingestMedia(ic *publication, h proto.Header, msg, payload []byt
 		return errorFor(err)
 	}
 	st.samples = mi.Samples
+	return s.ingestParsed(ic, h, msg, payload, mi)
+}
+
+// ingestParsed stores and relays media segment msg (header h, payload)
+// whose payload parsed as mi: the seed framer parses each fragment to
+// build its header and hands the result here rather than have it parsed
+// again.
+func (s *Server) ingestParsed(ic *publication, h proto.Header, msg, payload []byte, mi proto.MediaInfo) error {
+	st := &ic.media
 	if mi.Keyframe != h.Keyframe() {
 		return proto.NewError(proto.CodeBadHeader, "segment %d: keyframe flag %v, first sample sync %v", h.Seq, h.Keyframe(), mi.Keyframe)
 	}

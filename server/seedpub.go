@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -65,16 +66,23 @@ func (sc *seedConn) publish(channel string) {
 }
 
 // loop reads the byte stream until the peer closes (errEnd), goes
-// silent, or sends something the server refuses (*proto.Error).
+// silent, or sends something the server refuses (*proto.Error). Each
+// message is read straight into the framer's reassembly buffer, and each
+// fragment goes to the ingest with the media info the framer parsed.
 func (sp *seedPublisher) loop(f *seedFramer) error {
 	s, c := sp.s, sp.conn.c
-	emit := func(_ proto.Kind, msg []byte) error { return s.ingestBinary(&sp.publication, msg) }
+	ic := &sp.publication
+	emit := func(h proto.Header, msg, payload []byte, mi *proto.MediaInfo) error {
+		s.m.bytesIn.Add(int64(len(msg)))
+		if mi == nil {
+			return s.ingestInit(ic, h, msg, payload)
+		}
+		return s.ingestParsed(ic, h, msg, payload, *mi)
+	}
 	for {
 		c.SetReadDeadline(time.Now().Add(s.cfg.SeedIdle))
-		typ, b, err := readMessage(c, s.cfg.MaxMessage)
+		typ, r, err := c.NextReader()
 		switch {
-		case errors.Is(err, errTooLarge):
-			return errorFor(err)
 		case websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived):
 			return errEnd
 		case isTimeout(err):
@@ -85,14 +93,32 @@ func (sp *seedPublisher) loop(f *seedFramer) error {
 		if typ != websocket.BinaryMessage {
 			continue // "h", or any text: the deadline is renewed
 		}
-		if err := f.feed(b, emit); err != nil {
-			var pe *proto.Error
-			if errors.As(err, &pe) {
-				return pe
-			}
+		err = f.feedFrom(r, int(s.cfg.MaxMessage), emit)
+		var pe *proto.Error
+		switch {
+		case err == nil:
+		case errors.As(err, &pe):
+			return pe
+		case errors.Is(err, proto.ErrTooLarge):
+			return errorFor(fmt.Errorf("%w: %w", errTooLarge, err))
+		case errors.Is(err, proto.ErrInit), errors.Is(err, proto.ErrMedia):
 			return errorFor(err)
+		default:
+			return readError(err)
 		}
 	}
+}
+
+// readError maps an error reading a message's bytes as the loop maps one
+// from NextReader.
+func readError(err error) error {
+	switch {
+	case websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived):
+		return errEnd
+	case isTimeout(err):
+		return errSeedIdle
+	}
+	return err
 }
 
 func isTimeout(err error) bool {
