@@ -9,6 +9,9 @@ import (
 // DefaultMaxBox bounds one top-level box in a byte stream.
 const DefaultMaxBox = 64 << 20
 
+// keepBuf is the largest reassembly buffer kept between messages.
+const keepBuf = 4 << 20
+
 // Reassembler cuts an fMP4 byte stream, delivered in pieces of any size,
 // into init segments (ftyp+moov) and media fragments (moof+mdat, with any
 // styp, sidx or prft boxes before the moof). It is how raw fMP4 from the
@@ -55,7 +58,11 @@ func (r *Reassembler) FeedFrom(src io.Reader, limit int, emit func(kind Kind, un
 			return fmt.Errorf("%w: over %d bytes", ErrTooLarge, limit)
 		}
 		if err == io.EOF {
-			return r.cut(emit)
+			err = r.cut(emit)
+			if len(r.buf) == 0 && cap(r.buf) > keepBuf {
+				r.buf = nil // a rare huge message: do not hold its buffer
+			}
+			return err
 		}
 		if err != nil {
 			r.buf = r.buf[:start]
