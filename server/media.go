@@ -142,7 +142,10 @@ func (s *Server) ingestParsed(ic *publication, h proto.Header, msg, payload []by
 		return proto.NewError(proto.CodeInternal, "cannot store segment %d", h.Seq)
 	}
 	st.next = h.Seq + 1
-	ic.stream.Publish(hub.Segment{Msg: msg, Seq: h.Seq, Time: h.Time, Duration: h.Duration, Keyframe: h.Keyframe()})
+	if ic.stream.Publish(hub.Segment{Msg: msg, Seq: h.Seq, Time: h.Time, Duration: h.Duration, Keyframe: h.Keyframe()}) {
+		// The GOP outgrows the ring's bound (the hub rate-limits this).
+		ic.sn.keyframe()
+	}
 	s.m.segmentsIn.Inc()
 	now := s.now()
 	ic.sn.segment(h, len(mi.Samples), expected, now)
