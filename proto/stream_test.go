@@ -60,3 +60,37 @@ func TestFeedFromHeadroom(t *testing.T) {
 		})
 	}
 }
+
+// FuzzReassembler: any byte stream, cut into two messages anywhere, gives
+// FeedFrom (with headroom) the same units and error as Feed, and never
+// panics.
+func FuzzReassembler(f *testing.F) {
+	f.Add(ffmpegFMP4(f), 100)
+	f.Add([]byte("\x00\x00\x00\x08ftyp\x00\x00\x00\x08moov"), 3)
+	f.Fuzz(func(t *testing.T, stream []byte, cut int) {
+		if cut < 0 || cut > len(stream) {
+			cut = len(stream) / 2
+		}
+		var plain Reassembler
+		var want [][]byte
+		errWant := plain.Feed(stream[:cut], func(_ Kind, u []byte) error { want = append(want, u); return nil })
+		if errWant == nil {
+			errWant = plain.Feed(stream[cut:], func(_ Kind, u []byte) error { want = append(want, u); return nil })
+		}
+		r := Reassembler{Headroom: 7}
+		var got [][]byte
+		emit := func(_ Kind, u []byte) error { got = append(got, u[7:]); return nil }
+		errGot := r.FeedFrom(bytes.NewReader(stream[:cut]), len(stream), emit)
+		if errGot == nil {
+			errGot = r.FeedFrom(iotest.HalfReader(bytes.NewReader(stream[cut:])), len(stream), emit)
+		}
+		if (errWant == nil) != (errGot == nil) || len(got) != len(want) {
+			t.Fatalf("Feed: %d units, %v; FeedFrom: %d units, %v", len(want), errWant, len(got), errGot)
+		}
+		for i := range want {
+			if !bytes.Equal(got[i], want[i]) {
+				t.Fatalf("unit %d differs", i)
+			}
+		}
+	})
+}
