@@ -151,3 +151,18 @@ func TestBoundAndReadingCursors(t *testing.T) {
 		t.Fatalf("skips %d, want 1", st.Skips)
 	}
 }
+
+// TestSequenceGapIsNoSkip: a gap in the Sentinel's own sequence (segments
+// it never sent) is not reported to a reading cursor as skipped: only
+// what the ring dropped under a cursor is.
+func TestSequenceGapIsNoSkip(t *testing.T) {
+	s := New(Config{Window: time.Hour}).Stream("cam1")
+	c := s.Subscribe(nil, make(chan struct{}, 1))
+	for _, seq := range []uint64{0, 1, 2, 10, 11} {
+		s.Publish(msg(seq, seq == 0, 1))
+	}
+	got := drain(t, c)
+	if len(got) != 5 || got[3].Kind != ItemMedia || got[3].Seq != 10 {
+		t.Fatalf("got %v, want 0, 1, 2, 10, 11 and no skip", got)
+	}
+}

@@ -27,6 +27,7 @@ type Cursor struct {
 	init    *initSeg // last init delivered
 	nextSeq uint64   // sequence expected next, for skip reports (when track)
 	track   bool     // nextSeq is set: the cursor delivered media or was given from
+	owed    bool     // it lost its place: report what lies between nextSeq and where it starts
 	needKey bool     // skip to a keyframe before delivering media
 	resets  uint64   // the stream's Reset count this cursor has seen
 	idx     int      // index in s.cursors
@@ -58,6 +59,7 @@ func (s *Stream) Subscribe(from *uint64, wake chan<- struct{}) *Cursor {
 			return c
 		}
 	}
+	c.owed = from != nil
 	c.seekKey()
 	s.attach(c)
 	return c
@@ -102,10 +104,12 @@ func (c *Cursor) seekKey() {
 // (wait on the wake channel, then call Next again). It returns ErrClosed
 // once the stream is closed.
 //
-// Every sequence a cursor does not deliver after its first delivery (or
-// after from) is reported in an ItemSkipped: when the ring drops its
-// position (it moves to the newest keyframe, or waits for the next one),
-// and when it starts at a keyframe past the sequence it expected.
+// A cursor that loses its place is told every sequence it does not
+// deliver, in ItemSkipped reports: when the ring drops its position (it
+// moves to the newest keyframe, or waits for the next one) and, when it
+// starts again at a keyframe past the sequence it expected, up to there;
+// likewise one subscribed with a from the ring no longer holds. (A gap in
+// the Sentinel's own sequence is no skip: it was never received.)
 //
 // Next only reads the stream (under its read lock) and writes the
 // cursor's own fields, so many watchers move at once.
@@ -123,7 +127,7 @@ func (c *Cursor) Next() (it Item, ok bool, err error) {
 	}
 	if c.resets != s.resets {
 		// A new session: its first keyframe, with no skip report.
-		c.resets, c.pos, c.needKey, c.track = s.resets, s.base, true, false
+		c.resets, c.pos, c.needKey, c.track, c.owed = s.resets, s.base, true, false, false
 	}
 	if c.pos < s.base {
 		if it, ok := c.overtaken(); ok {
@@ -138,7 +142,7 @@ func (c *Cursor) Next() (it Item, ok bool, err error) {
 	}
 	e := s.at(c.pos)
 	c.needKey = false
-	if c.track && e.seq > c.nextSeq {
+	if c.owed && e.seq > c.nextSeq {
 		it, c.nextSeq = Item{Kind: ItemSkipped, From: c.nextSeq, To: e.seq - 1}, e.seq
 		return it, true, nil
 	}
@@ -147,7 +151,7 @@ func (c *Cursor) Next() (it Item, ok bool, err error) {
 		return Item{Kind: ItemInit, Msg: e.init.msg, Seq: e.init.gen}, true, nil
 	}
 	c.pos++
-	c.nextSeq, c.track = e.seq+1, true
+	c.nextSeq, c.track, c.owed = e.seq+1, true, false
 	return Item{Kind: ItemMedia, Msg: e.msg, Seq: e.seq}, true, nil
 }
 
@@ -164,6 +168,7 @@ func (c *Cursor) overtaken() (Item, bool) {
 		return Item{}, false // it was waiting for a keyframe anyway
 	}
 	s.skips.Add(1)
+	c.owed = true
 	var to uint64
 	switch {
 	case c.pos < s.end():
