@@ -15,7 +15,8 @@ const boundSeg = 64 << 10
 // bound, and the newest segments are the ones kept.
 func TestRingHardBound(t *testing.T) {
 	const bound = 1 << 20
-	s := New(Config{Window: time.Hour, MaxBytes: bound}).Stream("cam1")
+	h := New(Config{Window: time.Hour, MaxBytes: bound})
+	s := h.Stream("cam1")
 	for i := uint64(0); i < 2000; i++ {
 		s.Publish(msg(i, i == 0, boundSeg))
 		if st := s.Stats(); st.Bytes > bound {
@@ -28,6 +29,9 @@ func TestRingHardBound(t *testing.T) {
 	}
 	if st.Overflows != 1 {
 		t.Fatalf("overflows %d, want 1 (the one keyframe was dropped once)", st.Overflows)
+	}
+	if tot := h.Totals(); tot.Overflows != 1 || tot.Bytes != st.Bytes {
+		t.Fatalf("hub totals %+v, want the stream's overflow and bytes", tot)
 	}
 }
 

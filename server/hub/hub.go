@@ -173,6 +173,8 @@ func (h *Hub) Totals() Stats {
 		t.Watchers += st.Watchers
 		t.Published += st.Published
 		t.Skips += st.Skips
+		t.Overflows += st.Overflows
+		t.KeyframeAsks += st.KeyframeAsks
 	}
 	return t
 }
