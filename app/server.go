@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"proctor/server"
+	"proctor/server/hub"
 	"proctor/server/store"
 )
 
@@ -25,6 +26,7 @@ func serverFlags(fs *flag.FlagSet, c *server.Config) {
 	fs.StringVar(&c.DataDir, "data", server.DefaultDataDir, "data directory (segments and sessions)")
 	fs.StringVar(&c.MetaPath, "meta", "", "session database file (default DATA/meta.db)")
 	fs.DurationVar(&c.Window, "window", server.DefaultWindow, "live memory window per stream")
+	fs.Int64Var(&c.WindowBytes, "window-bytes", hub.DefaultMaxBytes, "hard bound of one stream's live ring in bytes; past it the oldest segments go and the Sentinel is asked for a keyframe")
 	fs.Int64Var(&c.MaxMessage, "max-message", server.DefaultMaxMessage, "largest WebSocket message in bytes")
 	fs.IntVar(&c.MaxConnsPerIP, "max-conns-per-ip", server.DefaultMaxConnsPerIP, "concurrent WebSocket connections per client address")
 	fs.IntVar(&c.MaxSubscriptions, "max-subscriptions", server.DefaultMaxSubscriptions, "streams one watcher connection may follow")

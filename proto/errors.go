@@ -15,6 +15,8 @@ var (
 	ErrInit = errors.New("bad init segment")
 	// ErrMedia means a payload is not a valid media segment (moof+mdat pairs).
 	ErrMedia = errors.New("bad media segment")
+	// ErrTooLarge means a message is over the size limit it was read with.
+	ErrTooLarge = errors.New("message too large")
 )
 
 // Error codes carried in {"type":"error"} messages and in HTTP error bodies.

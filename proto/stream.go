@@ -3,10 +3,14 @@ package proto
 import (
 	"encoding/binary"
 	"fmt"
+	"io"
 )
 
 // DefaultMaxBox bounds one top-level box in a byte stream.
 const DefaultMaxBox = 64 << 20
+
+// keepBuf is the largest reassembly buffer kept between messages.
+const keepBuf = 4 << 20
 
 // Reassembler cuts an fMP4 byte stream, delivered in pieces of any size,
 // into init segments (ftyp+moov) and media fragments (moof+mdat, with any
@@ -16,6 +20,11 @@ const DefaultMaxBox = 64 << 20
 type Reassembler struct {
 	// MaxBox bounds a single top-level box; 0 means DefaultMaxBox.
 	MaxBox int
+	// Headroom is the number of spare bytes in front of every unit
+	// emitted: emit's slice is Headroom bytes to fill, then the unit, in
+	// one allocation, so a relay writes its message header there rather
+	// than copying the unit once more behind a header. 0: the unit alone.
+	Headroom int
 
 	buf    []byte // bytes not yet emitted
 	unit   int    // end of the boxes of the unit being built, in buf
@@ -24,10 +33,46 @@ type Reassembler struct {
 }
 
 // Feed adds p to the stream and calls emit for every unit it completes, in
-// order. emit owns the slice it is given. Errors are final: a stream that
-// does not parse cannot be resynchronised.
+// order. emit owns the slice it is given (Headroom bytes, then the unit).
+// Errors are final: a stream that does not parse cannot be resynchronised.
 func (r *Reassembler) Feed(p []byte, emit func(kind Kind, unit []byte) error) error {
 	r.buf = append(r.buf, p...)
+	return r.cut(emit)
+}
+
+// FeedFrom is Feed with the bytes of src, read to its end straight into
+// the stream's buffer, so a caller that receives messages as readers (a
+// WebSocket) does not copy each one into a buffer of its own first. More
+// than limit bytes from src are refused (ErrTooLarge) before anything of
+// them is emitted.
+func (r *Reassembler) FeedFrom(src io.Reader, limit int, emit func(kind Kind, unit []byte) error) error {
+	start := len(r.buf)
+	for {
+		if len(r.buf) == cap(r.buf) {
+			r.buf = append(r.buf, 0)[:len(r.buf)] // room to read into
+		}
+		n, err := src.Read(r.buf[len(r.buf):cap(r.buf)])
+		r.buf = r.buf[:len(r.buf)+n]
+		if len(r.buf)-start > limit {
+			r.buf = r.buf[:start]
+			return fmt.Errorf("%w: over %d bytes", ErrTooLarge, limit)
+		}
+		if err == io.EOF {
+			err = r.cut(emit)
+			if len(r.buf) == 0 && cap(r.buf) > keepBuf {
+				r.buf = nil // a rare huge message: do not hold its buffer
+			}
+			return err
+		}
+		if err != nil {
+			r.buf = r.buf[:start]
+			return err
+		}
+	}
+}
+
+// cut emits the complete units at the start of r.buf.
+func (r *Reassembler) cut(emit func(kind Kind, unit []byte) error) error {
 	max := r.MaxBox
 	if max == 0 {
 		max = DefaultMaxBox
@@ -63,7 +108,8 @@ func (r *Reassembler) Feed(p []byte, emit func(kind Kind, unit []byte) error) er
 		case drop:
 			r.buf = append(r.buf[:0], r.buf[end:]...)
 		case complete:
-			unit := append([]byte(nil), r.buf[:end]...)
+			// Grown by append, the new slice is not zeroed before the copy.
+			unit := append(make([]byte, r.Headroom), r.buf[:end]...)
 			k := r.kind
 			r.buf = append(r.buf[:0], r.buf[end:]...)
 			r.unit, r.kind, r.inMoof = 0, 0, false

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"proctor/server/auth"
+	"proctor/server/hub"
 	"proctor/server/store"
 )
 
@@ -44,6 +45,11 @@ type Config struct {
 	PreviousSecrets [][]byte `json:"-"`
 	// Window is the live memory window per stream (default 20 s).
 	Window time.Duration
+	// WindowBytes is the hard bound of one stream's live ring (default
+	// hub.DefaultMaxBytes): past it the oldest segments go even if that
+	// leaves no keyframe, and the Sentinel is asked for one, so a Sentinel
+	// with an endless GOP cannot exhaust memory.
+	WindowBytes int64
 	// MaxMessage bounds one WebSocket message (default 8 MiB).
 	MaxMessage int64
 	// MaxConnsPerIP bounds concurrent WebSocket connections from one
@@ -121,6 +127,15 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxMessage == 0 {
 		c.MaxMessage = DefaultMaxMessage
+	}
+	if c.WindowBytes < 0 {
+		return fmt.Errorf("%w: negative window bytes", ErrConfig)
+	}
+	if c.WindowBytes == 0 {
+		c.WindowBytes = hub.DefaultMaxBytes
+	}
+	if c.WindowBytes < 2*c.MaxMessage {
+		return fmt.Errorf("%w: window bytes %d below two messages (2 x %d)", ErrConfig, c.WindowBytes, c.MaxMessage)
 	}
 	if c.MaxMessage < 1<<10 {
 		return fmt.Errorf("%w: max message %d is below 1 KiB", ErrConfig, c.MaxMessage)

@@ -82,7 +82,7 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 		st.Close()
 		return nil, fmt.Errorf("open session database: %w", err)
 	}
-	h := hub.New(hub.Config{Window: cfg.Window})
+	h := hub.New(hub.Config{Window: cfg.Window, MaxBytes: cfg.WindowBytes})
 	s := &Server{
 		cfg: cfg, log: log, signer: signer, store: st, meta: db, hub: h, live: live.NewLocal(h),
 		root: root, reg: reg, m: m, limiter: newIPLimiter(cfg.MaxConnsPerIP),

@@ -286,3 +286,33 @@ func BenchmarkFanoutRatio(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPublishNext is the ring's own cost without sockets: one
+// publisher and 10 cursors that read every segment, with a keyframe every
+// 50 segments and a ring bounded by the window, so eviction runs on every
+// Publish.
+func BenchmarkPublishNext(b *testing.B) {
+	s := New(Config{Window: 10 * time.Second}).Stream("cam1")
+	payload := make([]byte, 1000)
+	msg := proto.Marshal(proto.Header{Kind: proto.KindMedia, Sentinel: "cam1", Duration: 1e5}, payload)
+	curs := make([]*Cursor, 10)
+	for i := range curs {
+		curs[i] = s.Subscribe(nil, make(chan struct{}, 1))
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s.Publish(Segment{Msg: msg, Seq: uint64(i), Duration: 1e5, Keyframe: i%50 == 0})
+		for _, c := range curs {
+			for {
+				_, ok, err := c.Next()
+				if err != nil {
+					b.Fatal(err)
+				}
+				if !ok {
+					break
+				}
+			}
+		}
+	}
+}

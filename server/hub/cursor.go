@@ -25,9 +25,10 @@ type Cursor struct {
 	wake    chan<- struct{}
 	pos     uint64   // next position to deliver
 	init    *initSeg // last init delivered
-	nextSeq uint64   // sequence expected next, for skip reports
+	nextSeq uint64   // sequence expected next, for skip reports (when track)
+	track   bool     // nextSeq is set: the cursor delivered media or was given from
+	owed    bool     // it lost its place: report what lies between nextSeq and where it starts
 	needKey bool     // skip to a keyframe before delivering media
-	pending *Item    // a skip report to deliver first
 	resets  uint64   // the stream's Reset count this cursor has seen
 	idx     int      // index in s.cursors
 }
@@ -40,28 +41,26 @@ func (c *Cursor) signal() {
 }
 
 // Subscribe opens a cursor. With from nil it starts at the latest
-// keyframe in the ring (or waits for the next one); with from set it
-// starts at that sequence if the ring still holds it, else at the latest
-// keyframe, reporting the missed range first. wake receives a
-// non-blocking send whenever the stream changes; one channel (capacity 1)
-// may serve all the cursors of a watcher.
+// keyframe in the ring, or, when the ring holds none (the byte bound
+// dropped it), waits for the next one; with from set it starts at that
+// sequence if the ring still holds it, else the same way, reporting the
+// missed range (from up to the keyframe it starts at) first. wake
+// receives a non-blocking send whenever the stream changes; one channel
+// (capacity 1) may serve all the cursors of a watcher.
 func (s *Stream) Subscribe(from *uint64, wake chan<- struct{}) *Cursor {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := &Cursor{s: s, wake: wake, resets: s.resets}
 	if from != nil {
+		c.nextSeq, c.track = *from, true
 		if pos, ok := s.find(*from); ok {
-			c.pos, c.nextSeq = pos, *from
+			c.pos = pos
 			s.attach(c)
 			return c
 		}
 	}
+	c.owed = from != nil
 	c.seekKey()
-	if from != nil && c.pos < s.end() {
-		if first := s.at(c.pos).seq; *from < first {
-			c.pending = &Item{Kind: ItemSkipped, From: *from, To: first - 1}
-		}
-	}
 	s.attach(c)
 	return c
 }
@@ -90,24 +89,27 @@ func (s *Stream) find(seq uint64) (uint64, bool) {
 	return lo, lo < s.end() || seq == s.at(s.end()-1).seq+1
 }
 
-// seekKey moves c to the latest keyframe, or to the end of the ring
-// waiting for the next keyframe. s.mu is held.
+// seekKey moves c to the latest keyframe, or, when the ring holds none,
+// to its end to wait for the next keyframe. s.mu is held.
 func (c *Cursor) seekKey() {
 	s := c.s
-	if s.hasKey && s.key >= s.base {
+	if s.hasKey {
 		c.pos, c.needKey = s.key, false
-		c.nextSeq = s.at(c.pos).seq
 		return
 	}
 	c.pos, c.needKey = s.end(), true
-	if s.n > 0 {
-		c.nextSeq = s.at(s.end()-1).seq + 1
-	}
 }
 
 // Next returns the next item, or ok false when the cursor has caught up
 // (wait on the wake channel, then call Next again). It returns ErrClosed
 // once the stream is closed.
+//
+// A cursor that loses its place is told every sequence it does not
+// deliver, in ItemSkipped reports: when the ring drops its position (it
+// moves to the newest keyframe, or waits for the next one) and, when it
+// starts again at a keyframe past the sequence it expected, up to there;
+// likewise one subscribed with a from the ring no longer holds. (A gap in
+// the Sentinel's own sequence is no skip: it was never received.)
 //
 // Next only reads the stream (under its read lock) and writes the
 // cursor's own fields, so many watchers move at once.
@@ -115,7 +117,7 @@ func (c *Cursor) Next() (it Item, ok bool, err error) {
 	s := c.s
 	// Caught up: answer without the lock (the common case once a watcher
 	// has written what it was woken for).
-	if c.pending == nil && c.pos == s.endPos.Load() && c.resets == s.resetsPub.Load() && !s.closedPub.Load() {
+	if c.pos == s.endPos.Load() && c.resets == s.resetsPub.Load() && !s.closedPub.Load() {
 		return Item{}, false, nil
 	}
 	s.mu.RLock()
@@ -124,22 +126,12 @@ func (c *Cursor) Next() (it Item, ok bool, err error) {
 		return Item{}, false, ErrClosed
 	}
 	if c.resets != s.resets {
-		c.resets, c.pos, c.needKey, c.pending = s.resets, s.base, true, nil
-	}
-	if c.pending != nil {
-		it, c.pending = *c.pending, nil
-		return it, true, nil
+		// A new session: its first keyframe, with no skip report.
+		c.resets, c.pos, c.needKey, c.track, c.owed = s.resets, s.base, true, false, false
 	}
 	if c.pos < s.base {
-		from := c.nextSeq
-		c.seekKey()
-		s.skips.Add(1)
-		to := c.nextSeq - 1
-		if c.pos == s.end() && s.n > 0 {
-			to = s.at(s.end() - 1).seq
-		}
-		if to >= from {
-			return Item{Kind: ItemSkipped, From: from, To: to}, true, nil
+		if it, ok := c.overtaken(); ok {
+			return it, true, nil
 		}
 	}
 	for c.needKey && c.pos < s.end() && !s.at(c.pos).key {
@@ -150,13 +142,48 @@ func (c *Cursor) Next() (it Item, ok bool, err error) {
 	}
 	e := s.at(c.pos)
 	c.needKey = false
+	if c.owed && e.seq > c.nextSeq {
+		it, c.nextSeq = Item{Kind: ItemSkipped, From: c.nextSeq, To: e.seq - 1}, e.seq
+		return it, true, nil
+	}
 	if e.init != nil && e.init != c.init {
 		c.init = e.init
 		return Item{Kind: ItemInit, Msg: e.init.msg, Seq: e.init.gen}, true, nil
 	}
 	c.pos++
-	c.nextSeq = e.seq + 1
+	c.nextSeq, c.track, c.owed = e.seq+1, true, false
 	return Item{Kind: ItemMedia, Msg: e.msg, Seq: e.seq}, true, nil
+}
+
+// overtaken moves a cursor whose position the ring dropped to the newest
+// keyframe (or to the end, to wait for the next one). A cursor that was
+// reading is counted and told at once what it lost up to there; the rest
+// (up to the keyframe it will start at) is reported when that arrives.
+// s.mu is held for reading.
+func (c *Cursor) overtaken() (Item, bool) {
+	s := c.s
+	reading := c.track && !c.needKey
+	c.seekKey()
+	if !reading {
+		return Item{}, false // it was waiting for a keyframe anyway
+	}
+	s.skips.Add(1)
+	c.owed = true
+	var to uint64
+	switch {
+	case c.pos < s.end():
+		to = s.at(c.pos).seq - 1
+	case s.n > 0:
+		to = s.at(s.end() - 1).seq
+	default:
+		return Item{}, false
+	}
+	if to < c.nextSeq {
+		return Item{}, false
+	}
+	it := Item{Kind: ItemSkipped, From: c.nextSeq, To: to}
+	c.nextSeq = to + 1
+	return it, true
 }
 
 // Close detaches the cursor from its stream.

@@ -1,7 +1,16 @@
 // Package hub is the live memory buffer of the server: per Sentinel stream
 // a ring of the most recent segments, covering at least the memory window
-// and always reaching back to the latest keyframe, read by any number of
-// watchers through their own cursors.
+// and reaching back to the latest keyframe, read by any number of watchers
+// through their own cursors.
+//
+// The ring's bytes have a hard bound (Config.MaxBytes), so a Sentinel with
+// a very long, infinite or intra-refresh GOP cannot exhaust memory: past
+// it the oldest segments go even if that drops the latest keyframe.
+// Cursors reading newer segments go on; a cursor joining a ring without a
+// keyframe waits for the next one; Publish tells the publisher's side, at
+// most once per Config.KeyframeRequestEvery, to ask the Sentinel for one
+// (already when the GOP reaches half the bound, so it usually comes before
+// anything is lost).
 //
 // The ring holds the exact binary messages the server received (header and
 // payload), which are immutable once published, so a watcher's writer

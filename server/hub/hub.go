@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"fmt"
 	"sort"
 	"sync"
 	"time"
@@ -8,20 +9,44 @@ import (
 
 // Defaults of Config.
 const (
-	DefaultWindow   = 20 * time.Second
-	DefaultMaxBytes = 256 << 20
+	DefaultWindow = 20 * time.Second
+	// DefaultMaxBytes bounds one ring. 64 MiB holds the 20 s window of a
+	// 25 Mbit/s stream (a 1080p webcam sends 2-8 Mbit/s) with GOPs of
+	// several seconds, while 100 Sentinels with runaway GOPs hold at most
+	// 6.4 GiB rather than the 25 GiB of the former 256 MiB.
+	DefaultMaxBytes = 64 << 20
+	// DefaultKeyframeRequestEvery spaces the keyframe requests of one
+	// stream: about one GOP of a well-behaved Sentinel.
+	DefaultKeyframeRequestEvery = 2 * time.Second
 )
 
 // Config sets the size of every stream's ring.
 type Config struct {
 	// Window is how much media (by segment durations) each ring keeps at
-	// least; it also keeps everything back to the latest keyframe.
-	// Default DefaultWindow.
+	// least; it also keeps everything back to the latest keyframe, within
+	// MaxBytes. Default DefaultWindow.
 	Window time.Duration
-	// MaxBytes caps one ring, for Sentinels that send zero durations or
-	// huge segments; the ring never drops the latest keyframe's segments.
-	// Default DefaultMaxBytes.
+	// MaxBytes is the hard bound of one ring's message bytes (the server's
+	// -window-bytes). Past it the oldest segments go even if that drops the
+	// latest keyframe; it should be well above the largest message (a
+	// segment larger than the bound is not held at all). Default
+	// DefaultMaxBytes.
 	MaxBytes int64
+	// KeyframeRequestEvery is the least time between two keyframe requests
+	// Stream.Publish reports for one stream. Default
+	// DefaultKeyframeRequestEvery.
+	KeyframeRequestEvery time.Duration
+	// Now is the clock of those requests; default time.Now.
+	Now func() time.Time
+}
+
+// Validate reports a configuration that cannot work.
+func (c Config) Validate() error {
+	if c.Window < 0 || c.MaxBytes < 0 || c.KeyframeRequestEvery < 0 {
+		return fmt.Errorf("%w: negative window (%v), bound (%d) or keyframe request interval (%v)",
+			ErrConfig, c.Window, c.MaxBytes, c.KeyframeRequestEvery)
+	}
+	return nil
 }
 
 func (c *Config) defaults() {
@@ -30,6 +55,12 @@ func (c *Config) defaults() {
 	}
 	if c.MaxBytes <= 0 {
 		c.MaxBytes = DefaultMaxBytes
+	}
+	if c.KeyframeRequestEvery <= 0 {
+		c.KeyframeRequestEvery = DefaultKeyframeRequestEvery
+	}
+	if c.Now == nil {
+		c.Now = time.Now
 	}
 }
 
@@ -142,6 +173,8 @@ func (h *Hub) Totals() Stats {
 		t.Watchers += st.Watchers
 		t.Published += st.Published
 		t.Skips += st.Skips
+		t.Overflows += st.Overflows
+		t.KeyframeAsks += st.KeyframeAsks
 	}
 	return t
 }

@@ -42,18 +42,16 @@ func TestResetAndRemove(t *testing.T) {
 	}
 }
 
-func TestMaxBytesKeepsLatestKeyframe(t *testing.T) {
+// TestMaxBytesDropsOlderGOPsFirst: over the bound, the oldest segments
+// go while the latest keyframe's GOP still fits.
+func TestMaxBytesDropsOlderGOPsFirst(t *testing.T) {
 	s := New(Config{Window: time.Hour, MaxBytes: 10_000}).Stream("cam1")
 	for i := uint64(0); i < 100; i++ {
-		s.Publish(msg(i, i%50 == 0, 1000))
+		s.Publish(msg(i, i%5 == 0, 1000)) // 1,030-byte messages: 9 fit
 	}
 	st := s.Stats()
-	if st.FirstSeq != 50 || st.Segments != 50 {
-		t.Fatalf("ring %+v: over MaxBytes it keeps only back to the latest keyframe (50)", st)
-	}
-	s.Publish(msg(100, true, 1000))
-	if st := s.Stats(); st.Bytes > 10_000+2000 {
-		t.Fatalf("ring holds %d bytes, cap 10000", st.Bytes)
+	if st.FirstSeq != 91 || st.Segments != 9 || st.Bytes > 10_000 || st.Overflows != 0 {
+		t.Fatalf("ring %+v: want 91..99 within 10000 bytes, the latest keyframe (95) kept", st)
 	}
 }
 

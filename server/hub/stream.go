@@ -46,6 +46,11 @@ type Stats struct {
 	Watchers   int           // open cursors
 	Published  uint64        // segments published since start
 	Skips      uint64        // times a cursor was moved forward
+	// Overflows counts the times the byte bound dropped the latest
+	// keyframe: the ring then held no decodable start until the next one.
+	Overflows uint64
+	// KeyframeAsks counts the times Publish asked for a keyframe.
+	KeyframeAsks uint64
 }
 
 // Stream is one Sentinel's ring. Publish and SetInit are called by its
@@ -56,6 +61,8 @@ type Stream struct {
 
 	published atomic.Uint64
 	skips     atomic.Uint64
+	overflows atomic.Uint64
+	asks      atomic.Uint64
 
 	// mu is taken for reading by cursors (Next) and for writing by
 	// Publish and cursor bookkeeping, so watchers do not contend.
@@ -65,8 +72,10 @@ type Stream struct {
 	base    uint64 // position of the oldest entry
 	bytes   int64
 	cum     int64
-	key     uint64 // position of the latest keyframe
-	hasKey  bool
+	key     uint64    // position of the latest keyframe
+	hasKey  bool      // key is in the ring (the byte bound may drop it)
+	gop     int64     // bytes published since the latest keyframe, inclusive
+	asked   time.Time // last keyframe request Publish reported
 	init    *initSeg
 	cursors []*Cursor // each knows its index, for O(1) removal
 	closed  bool
@@ -114,13 +123,22 @@ func (s *Stream) Init() (gen uint64, msg []byte, ok bool) {
 	return s.init.gen, s.init.msg, true
 }
 
-// Publish appends seg to the ring, drops what the window no longer needs
-// and wakes the cursors. It never blocks on a watcher.
-func (s *Stream) Publish(seg Segment) {
+// Publish appends seg to the ring, drops what the window and the byte
+// bound no longer allow and wakes the cursors. It never blocks on a
+// watcher.
+//
+// It reports whether the publisher should be asked for a keyframe: the
+// ring has no keyframe (the bound dropped it, or none came yet), or the
+// bytes since the latest one reach half the bound, so that a new keyframe
+// arrives before the bound drops the old one and joining watchers would
+// have to wait. The answer is true at most once per
+// Config.KeyframeRequestEvery, so a Sentinel with a huge or infinite GOP is
+// not asked for every segment. Callers without a control channel ignore it.
+func (s *Stream) Publish(seg Segment) (needKeyframe bool) {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		return
+		return false
 	}
 	s.ended = false
 	if s.n == len(s.ring) {
@@ -135,15 +153,32 @@ func (s *Stream) Publish(seg Segment) {
 	s.n++
 	s.bytes += int64(len(seg.Msg))
 	if seg.Keyframe {
-		s.key, s.hasKey = pos, true
+		s.key, s.hasKey, s.gop = pos, true, 0
 	}
+	s.gop += int64(len(seg.Msg))
 	s.evict()
+	needKeyframe = s.askKeyframe()
 	s.endPos.Store(s.end())
 	for _, c := range s.cursors {
 		c.signal()
 	}
 	s.mu.Unlock()
 	s.published.Add(1)
+	return needKeyframe
+}
+
+// askKeyframe decides Publish's answer. s.mu is held.
+func (s *Stream) askKeyframe() bool {
+	if s.hasKey && s.gop < s.cfg.MaxBytes/2 {
+		return false
+	}
+	now := s.cfg.Now()
+	if !s.asked.IsZero() && now.Sub(s.asked) < s.cfg.KeyframeRequestEvery {
+		return false
+	}
+	s.asked = now
+	s.asks.Add(1)
+	return true
 }
 
 func (s *Stream) grow() {
@@ -154,17 +189,25 @@ func (s *Stream) grow() {
 	s.ring, s.head = r, 0
 }
 
-// evict drops the oldest entries while the rest still cover the window
-// (or the ring is over MaxBytes), never dropping the latest keyframe.
+// evict drops the oldest entries while the rest still cover the window,
+// keeping everything back to the latest keyframe; and, whatever that
+// leaves, while the ring is over MaxBytes: the bound is hard, so a
+// Sentinel with a huge or infinite GOP cannot exhaust memory. When the
+// bound drops the latest keyframe, cursors reading newer entries go on,
+// and joining ones wait for the next keyframe (see Cursor.seekKey).
 func (s *Stream) evict() {
 	window := s.cfg.Window.Microseconds()
-	for s.n > 1 {
-		if s.hasKey && s.base >= s.key {
+	for s.n > 0 {
+		if s.bytes > s.cfg.MaxBytes {
+			s.dropOldest()
+			continue
+		}
+		if s.n == 1 || (s.hasKey && s.base >= s.key) {
 			return
 		}
 		next := s.at(s.base + 1)
 		covered := s.cum - (next.cum - int64(next.dur)) // from next's start to the newest end
-		if covered < window && s.bytes <= s.cfg.MaxBytes {
+		if covered < window {
 			return
 		}
 		s.dropOldest()
@@ -178,6 +221,10 @@ func (s *Stream) dropOldest() {
 	s.head = (s.head + 1) % len(s.ring)
 	s.n--
 	s.base++
+	if s.hasKey && s.key < s.base {
+		s.hasKey = false
+		s.overflows.Add(1)
+	}
 	// Shrink a ring that grew for a burst, so memory follows the window.
 	if len(s.ring) > 64 && s.n < len(s.ring)/4 {
 		r := make([]entry, len(s.ring)/2)
@@ -193,10 +240,10 @@ func (s *Stream) dropOldest() {
 func (s *Stream) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.hasKey, s.gop = false, 0 // before dropping: a reset is no overflow
 	for s.n > 0 {
 		s.dropOldest()
 	}
-	s.hasKey = false
 	s.init = nil
 	// Every cursor notices on its next Next and waits for the next
 	// session's first keyframe.
@@ -259,7 +306,8 @@ func (s *Stream) Stats() Stats {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	st := Stats{Segments: s.n, Bytes: s.bytes, Watchers: len(s.cursors),
-		Published: s.published.Load(), Skips: s.skips.Load()}
+		Published: s.published.Load(), Skips: s.skips.Load(),
+		Overflows: s.overflows.Load(), KeyframeAsks: s.asks.Load()}
 	if s.init != nil {
 		st.Generation = s.init.gen
 	}

@@ -52,6 +52,22 @@ func (c *Core) restoreInit(ic *Publication, gen uint64) error {
 	return nil
 }
 
+// Parsed stores and relays a message whose header h the caller built and
+// whose payload it already parsed: an init segment (mi nil) or a media
+// segment whose media info is mi. The seed framer builds its messages so,
+// and hands them over without their being decoded and parsed again.
+func (ic *Publication) Parsed(h proto.Header, msg, payload []byte, mi *proto.MediaInfo) error {
+	s := ic.core
+	s.Metrics.BytesIn.Add(int64(len(msg)))
+	if mi == nil {
+		return s.ingestInit(ic, h, msg, payload)
+	}
+	if ic.media.init == nil {
+		return proto.NewError(proto.CodeSequence, "media segment %d before any init segment", h.Seq)
+	}
+	return s.ingestParsed(ic, h, msg, payload, *mi)
+}
+
 // Binary validates, stores and relays one binary message. It returns a
 // *proto.Error for a fatal problem.
 func (ic *Publication) Binary(msg []byte) error {
@@ -101,7 +117,6 @@ func (s *Core) ingestInit(ic *Publication, h proto.Header, msg, payload []byte) 
 }
 
 func (s *Core) ingestMedia(ic *Publication, h proto.Header, msg, payload []byte) error {
-	arrived := time.Now()
 	st := &ic.media
 	if st.init == nil {
 		return proto.NewError(proto.CodeSequence, "media segment %d before any init segment", h.Seq)
@@ -111,6 +126,16 @@ func (s *Core) ingestMedia(ic *Publication, h proto.Header, msg, payload []byte)
 		return wsconn.ErrorFor(err)
 	}
 	st.samples = mi.Samples
+	return s.ingestParsed(ic, h, msg, payload, mi)
+}
+
+// ingestParsed stores and relays media segment msg (header h, payload)
+// whose payload parsed as mi: the seed framer parses each fragment to
+// build its header and hands the result here rather than have it parsed
+// again.
+func (s *Core) ingestParsed(ic *Publication, h proto.Header, msg, payload []byte, mi proto.MediaInfo) error {
+	arrived := time.Now()
+	st := &ic.media
 	if mi.Keyframe != h.Keyframe() {
 		return proto.NewError(proto.CodeBadHeader, "segment %d: keyframe flag %v, first sample sync %v", h.Seq, h.Keyframe(), mi.Keyframe)
 	}
@@ -150,7 +175,10 @@ func (s *Core) ingestMedia(ic *Publication, h proto.Header, msg, payload []byte)
 	}
 	st.next = h.Seq + 1
 	st.end = max(st.end, rec.Time+int64(rec.Duration))
-	ic.stream.Publish(hub.Segment{Msg: msg, Seq: h.Seq, Time: h.Time, Duration: h.Duration, Keyframe: h.Keyframe()})
+	if ic.stream.Publish(hub.Segment{Msg: msg, Seq: h.Seq, Time: h.Time, Duration: h.Duration, Keyframe: h.Keyframe()}) {
+		// The GOP outgrows the ring's bound (the hub rate-limits this).
+		ic.sn.Keyframe()
+	}
 	if s.Metrics.IngestRelay != nil {
 		s.Metrics.IngestRelay.Since(arrived)
 	}

@@ -2,6 +2,7 @@ package seed
 
 import (
 	"bytes"
+	"io"
 	"time"
 
 	"proctor/proto"
@@ -11,6 +12,11 @@ import (
 // into the binary messages a Sentinel would have sent: it reassembles the
 // boxes, recognises init segments and fragments, and assigns generations,
 // sequence numbers and wall-clock times itself.
+//
+// Each unit is copied once, from the reassembly buffer into a message
+// buffer that starts with room for the header (proto.Reassembler's
+// Headroom), and parsed once: the framer needs the fragment's times and
+// keyframe flag for the header, and hands what it parsed to the ingest.
 type seedFramer struct {
 	id   string
 	re   proto.Reassembler
@@ -29,18 +35,30 @@ type seedFramer struct {
 	samples []proto.Sample
 }
 
-// feed adds p to the stream and calls emit with each complete message:
-// an init message only when the init bytes change (a new generation).
-func (f *seedFramer) feed(p []byte, emit func(kind proto.Kind, msg []byte) error) error {
-	return f.re.Feed(p, func(kind proto.Kind, unit []byte) error {
+// seedEmit receives each message the framer builds: its header, the whole
+// message, its payload (the tail of msg) and, for a fragment, what its
+// payload parsed as.
+type seedEmit func(h proto.Header, msg, payload []byte, mi *proto.MediaInfo) error
+
+// headerLen is the length of the framer's message headers.
+func (f *seedFramer) headerLen() int { return proto.Header{Sentinel: f.id}.Len() }
+
+// feedFrom reads one message of the stream from r (at most limit bytes)
+// and calls emit with each complete message: an init message only when
+// the init bytes change (a new generation).
+func (f *seedFramer) feedFrom(r io.Reader, limit int, emit seedEmit) error {
+	f.re.Headroom = f.headerLen()
+	return f.re.FeedFrom(r, limit, func(kind proto.Kind, msg []byte) error {
 		if kind == proto.KindInit {
-			return f.initSegment(unit, emit)
+			return f.initSegment(msg, emit)
 		}
-		return f.fragment(unit, emit)
+		return f.fragment(msg, emit)
 	})
 }
 
-func (f *seedFramer) initSegment(unit []byte, emit func(proto.Kind, []byte) error) error {
+// initSegment frames msg, an init segment behind the header's room.
+func (f *seedFramer) initSegment(msg []byte, emit seedEmit) error {
+	unit := msg[f.re.Headroom:]
 	info, err := proto.ParseInit(unit)
 	if err != nil {
 		return err
@@ -53,13 +71,17 @@ func (f *seedFramer) initSegment(unit []byte, emit func(proto.Kind, []byte) erro
 	}
 	f.gen++
 	f.init, f.raw = &info, unit
-	return emit(proto.KindInit, proto.Marshal(proto.Header{Kind: proto.KindInit, Sentinel: f.id, Seq: f.gen}, unit))
+	h := proto.Header{Kind: proto.KindInit, Sentinel: f.id, Seq: f.gen}
+	proto.AppendHeader(msg[:0], h)
+	return emit(h, msg, unit, nil)
 }
 
-func (f *seedFramer) fragment(unit []byte, emit func(proto.Kind, []byte) error) error {
+// fragment frames msg, a media fragment behind the header's room.
+func (f *seedFramer) fragment(msg []byte, emit seedEmit) error {
 	if f.init == nil {
 		return proto.NewError(proto.CodeBadPayload, "media fragment before the init segment")
 	}
+	unit := msg[f.re.Headroom:]
 	mi, err := proto.ParseMedia(unit, f.init, f.samples)
 	if err != nil {
 		return err
@@ -86,5 +108,6 @@ func (f *seedFramer) fragment(unit []byte, emit func(proto.Kind, []byte) error) 
 	h := proto.Header{Kind: proto.KindMedia, Flags: flags, Sentinel: f.id, Seq: f.next,
 		Time: start.UnixMicro(), Duration: uint32(dur.Microseconds())}
 	f.next++
-	return emit(proto.KindMedia, proto.Marshal(h, unit))
+	proto.AppendHeader(msg[:0], h) // fills the headroom, in place
+	return emit(h, msg, unit, &mi)
 }

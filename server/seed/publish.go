@@ -2,6 +2,7 @@ package seed
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -70,16 +71,18 @@ func (sc *seedConn) publish(channel string) {
 }
 
 // loop reads the byte stream until the peer closes (ingest.ErrEnd), goes
-// silent, or sends something the server refuses (*proto.Error).
+// silent, or sends something the server refuses (*proto.Error). Each
+// message is read straight into the framer's reassembly buffer, and each
+// fragment goes to the ingest with the media info the framer parsed.
 func (sp *seedPublisher) loop(f *seedFramer) error {
 	s, c := sp.conn.s, sp.conn.c
-	emit := func(_ proto.Kind, msg []byte) error { return sp.Binary(msg) }
+	emit := func(h proto.Header, msg, payload []byte, mi *proto.MediaInfo) error {
+		return sp.Parsed(h, msg, payload, mi)
+	}
 	for {
 		c.SetReadDeadline(time.Now().Add(s.cfg.SeedIdle))
-		typ, b, err := wsconn.ReadMessage(c, s.cfg.MaxMessage)
+		typ, r, err := c.NextReader()
 		switch {
-		case errors.Is(err, wsconn.ErrTooLarge):
-			return wsconn.ErrorFor(err)
 		case websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived):
 			return ingest.ErrEnd
 		case wsconn.IsTimeout(err):
@@ -90,14 +93,32 @@ func (sp *seedPublisher) loop(f *seedFramer) error {
 		if typ != websocket.BinaryMessage {
 			continue // "h", or any text: the deadline is renewed
 		}
-		if err := f.feed(b, emit); err != nil {
-			var pe *proto.Error
-			if errors.As(err, &pe) {
-				return pe
-			}
+		err = f.feedFrom(r, int(s.cfg.MaxMessage), emit)
+		var pe *proto.Error
+		switch {
+		case err == nil:
+		case errors.As(err, &pe):
+			return pe
+		case errors.Is(err, proto.ErrTooLarge):
+			return wsconn.ErrorFor(fmt.Errorf("%w: %w", wsconn.ErrTooLarge, err))
+		case errors.Is(err, proto.ErrInit), errors.Is(err, proto.ErrMedia):
 			return wsconn.ErrorFor(err)
+		default:
+			return readError(err)
 		}
 	}
+}
+
+// readError maps an error reading a message's bytes as the loop maps one
+// from NextReader.
+func readError(err error) error {
+	switch {
+	case websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived):
+		return ingest.ErrEnd
+	case wsconn.IsTimeout(err):
+		return errSeedIdle
+	}
+	return err
 }
 
 // Control: a seed publisher has no control channel; keyframe and fps
