@@ -22,11 +22,18 @@ type Activity struct {
 	keys     []int           // indexes of keyframe segments
 	breaks   []time.Time
 	scale    float64 // bytes per second shown at full height
+	loud     float32 // the level that is twice the usual rate
 }
 
 // activityScale is the quantile of segment rates drawn at full height: the
-// loudest few percent saturate instead of flattening everything else.
-const activityScale = 0.98
+// loudest few percent saturate instead of flattening everything else. The
+// full height is at least activityHeadroom times the median rate, so a
+// steady recording draws at a third of the strip and a burst stands out.
+const (
+	activityScale    = 0.98
+	activityHeadroom = 3
+	activityLoud     = 2 // times the median rate that counts as a burst
+)
 
 // NewActivity indexes the segments of one Sentinel (in any order).
 func NewActivity(sentinel string, segs []proto.Segment) *Activity {
@@ -48,7 +55,11 @@ func NewActivity(sentinel string, segs []proto.Segment) *Activity {
 	}
 	if len(rates) > 0 {
 		slices.Sort(rates)
-		a.scale = rates[min(len(rates)-1, int(float64(len(rates))*activityScale))]
+		median := rates[len(rates)/2]
+		a.scale = max(rates[min(len(rates)-1, int(float64(len(rates))*activityScale))], activityHeadroom*median)
+		if a.scale > 0 {
+			a.loud = float32(activityLoud * median / a.scale)
+		}
 	}
 	return a
 }
@@ -113,6 +124,10 @@ func (a *Activity) Levels(from, to time.Time, n int, out []float32) []float32 {
 	}
 	return out
 }
+
+// Loud is the level from which a bin is a burst against the Sentinel's
+// own baseline: twice its median rate.
+func (a *Activity) Loud() float32 { return a.loud }
 
 // KeyframeAt is the keyframe segment whose picture is on screen at t: the
 // last one starting at or before t, else the first one (t before the

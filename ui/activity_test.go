@@ -52,6 +52,14 @@ func TestActivityLevelsShowBytesPerSecond(t *testing.T) {
 	if math.Abs(float64(lv[0]-lv[1])) > 0.01 || math.Abs(float64(lv[0]-0.25)) > 0.01 {
 		t.Errorf("split segment levels %v", lv)
 	}
+	if a.Loud() != 0.5 {
+		t.Errorf("loud from %v, want twice the median: 0.5", a.Loud())
+	}
+	// A steady recording draws at a third of the strip, nothing loud.
+	steady := NewActivity("s2", activitySegments(50_000)[:100])
+	if lv := steady.Levels(at(0), at(200), 4, nil); math.Abs(float64(lv[1])-1.0/3) > 0.01 || lv[1] >= steady.Loud() {
+		t.Errorf("steady levels %v, loud from %v", lv, steady.Loud())
+	}
 	if got := a.Breaks(); len(got) != 1 || !got[0].Equal(at(480)) {
 		t.Errorf("breaks %v, want 8:00", got)
 	}

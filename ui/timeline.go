@@ -42,11 +42,13 @@ type Timeline struct {
 	hoverX   float32
 	thumbAt  time.Time     // the time the thumbnails show
 	thumbs   []*image.RGBA // one per Sentinel, nil entries allowed
+	pictures *HoverPictures
 }
 
 // NewTimeline returns a timeline over [start, end].
 func NewTimeline(start, end time.Time) *Timeline {
 	t := &Timeline{model: NewTimelineModel(start, end), pos: start}
+	t.pictures = newHoverPictures(t)
 	t.ExtendBaseWidget(t)
 	return t
 }
@@ -71,8 +73,12 @@ func (t *Timeline) SetThumbs(at time.Time, imgs []*image.RGBA) {
 		return
 	}
 	t.thumbAt, t.thumbs = at, imgs
-	t.Refresh()
+	t.pictures.Refresh()
 }
+
+// HoverPictures is the layer the hover pictures show in, for the screen
+// to stack over what is above the timeline.
+func (t *Timeline) HoverPictures() *HoverPictures { return t.pictures }
 
 // Thumbs are the hover pictures on show (nil when not hovering).
 func (t *Timeline) Thumbs() []*image.RGBA { return t.thumbs }
@@ -104,6 +110,7 @@ func (t *Timeline) MouseMoved(ev *desktop.MouseEvent) {
 func (t *Timeline) MouseOut() {
 	t.hovering, t.thumbs = false, nil
 	t.Refresh()
+	t.pictures.Refresh()
 	if t.OnHover != nil {
 		t.OnHover(time.Time{})
 	}

@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"image"
 	"image/color"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 // thumbWidth is the width, in pixels and units, of one hover picture.
@@ -13,18 +15,55 @@ const thumbWidth = 160
 
 var hoverColor = color.NRGBA{0xff, 0xff, 0xff, 0xc0}
 
-// hoverObjects are the hover line and, above the timeline, the pictures
-// of the keyframe under the pointer with its time. They are drawn outside
-// the widget's own area, over the pictures above it.
+// HoverPictures is where the pictures of the keyframe under the pointer
+// show, with its time: a layer for the screen to stack over what sits
+// above the timeline (the timeline scrolls, so Fyne clips it to its own
+// area and it cannot draw above itself). It takes no events. Its left
+// edge must line up with the timeline's.
+type HoverPictures struct {
+	widget.BaseWidget
+	t *Timeline
+}
+
+func newHoverPictures(t *Timeline) *HoverPictures {
+	h := &HoverPictures{t: t}
+	h.ExtendBaseWidget(h)
+	return h
+}
+
+// CreateRenderer implements fyne.Widget.
+func (h *HoverPictures) CreateRenderer() fyne.WidgetRenderer {
+	r := &hoverRenderer{h: h}
+	r.init()
+	return r
+}
+
+// hoverRenderer draws the pictures at the bottom of the layer, centred on
+// the pointer's position along the timeline.
+type hoverRenderer struct {
+	h *HoverPictures
+	hoverObjects
+	objects []fyne.CanvasObject
+}
+
+func (r *hoverRenderer) Layout(size fyne.Size) {
+	r.layout(r.h.t, size.Width, size.Height)
+	r.objects = r.appendTo(r.objects[:0])
+}
+func (r *hoverRenderer) MinSize() fyne.Size           { return fyne.NewSize(0, 0) }
+func (r *hoverRenderer) Refresh()                     { r.Layout(r.h.Size()); canvas.Refresh(r.h) }
+func (r *hoverRenderer) Objects() []fyne.CanvasObject { return r.objects }
+func (r *hoverRenderer) Destroy()                     {}
+
+// hoverObjects are the pictures of the keyframe under the pointer and
+// their time.
 type hoverObjects struct {
-	line   *canvas.Rectangle
 	bg     *canvas.Rectangle
 	when   *canvas.Text
 	images []*canvas.Image
 }
 
 func (h *hoverObjects) init() {
-	h.line = canvas.NewRectangle(hoverColor)
 	h.bg = canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground))
 	h.bg.StrokeColor = theme.Color(theme.ColorNameSeparator)
 	h.bg.StrokeWidth = 1
@@ -32,12 +71,9 @@ func (h *hoverObjects) init() {
 	h.when.TextSize = theme.CaptionTextSize()
 }
 
-// layout shows the line at the pointer and the pictures above it, kept
-// inside the timeline's width.
-func (h *hoverObjects) layout(t *Timeline, w, top, th float32) {
-	h.line.Hidden = !t.hovering
-	h.line.Move(fyne.NewPos(t.hoverX, top))
-	h.line.Resize(fyne.NewSize(1, th))
+// layout shows the pictures with their bottom at bottom, centred on the
+// pointer and kept inside the width w.
+func (h *hoverObjects) layout(t *Timeline, w, bottom float32) {
 	for len(h.images) < len(t.thumbs) {
 		img := canvas.NewImageFromImage(nil)
 		img.FillMode = canvas.ImageFillContain
@@ -52,11 +88,16 @@ func (h *hoverObjects) layout(t *Timeline, w, top, th float32) {
 	}
 	var tallest float32
 	for i, img := range h.images {
-		if img.Image != t.thumbs[i] {
-			img.Image = t.thumbs[i]
+		// A nil *image.RGBA must not go into the image.Image interface
+		// (a non-nil interface holding nil).
+		pic := t.thumbs[i]
+		img.Hidden = pic == nil
+		if pic == nil {
+			img.Image = nil
+		} else if img.Image != image.Image(pic) {
+			img.Image = pic
 			img.Refresh() // a new picture: upload it once
 		}
-		img.Hidden = t.thumbs[i] == nil
 		if t.thumbs[i] != nil {
 			b := t.thumbs[i].Bounds()
 			tallest = max(tallest, float32(b.Dy())*thumbWidth/float32(max(1, b.Dx())))
@@ -68,7 +109,7 @@ func (h *hoverObjects) layout(t *Timeline, w, top, th float32) {
 	boxW := float32(len(h.images))*(thumbWidth+pad) + pad
 	boxH := tallest + ws.Height + 2*pad
 	x := max(0, min(t.hoverX-boxW/2, w-boxW))
-	y := -boxH - 2
+	y := bottom - boxH - 4
 	h.bg.Move(fyne.NewPos(x, y))
 	h.bg.Resize(fyne.NewSize(boxW, boxH))
 	for i, img := range h.images {
@@ -80,7 +121,7 @@ func (h *hoverObjects) layout(t *Timeline, w, top, th float32) {
 }
 
 func (h *hoverObjects) appendTo(objs []fyne.CanvasObject) []fyne.CanvasObject {
-	objs = append(objs, h.line, h.bg)
+	objs = append(objs, h.bg)
 	for _, img := range h.images {
 		objs = append(objs, img)
 	}

@@ -43,7 +43,7 @@ type timelineRenderer struct {
 	knob   *canvas.Circle
 	at     *canvas.Text
 	atBg   *canvas.Rectangle
-	hover  hoverObjects
+	hover  *canvas.Rectangle // the line under the pointer
 
 	textH, labelW float32 // caption height, width of an axis label
 	objects       []fyne.CanvasObject
@@ -61,7 +61,7 @@ func newTimelineRenderer(t *Timeline) *timelineRenderer {
 	r.at.TextStyle.Bold = true
 	m := fyne.MeasureText("00:00:00", theme.CaptionTextSize(), fyne.TextStyle{})
 	r.textH, r.labelW = m.Height, m.Width
-	r.hover.init()
+	r.hover = canvas.NewRectangle(hoverColor)
 	r.Refresh()
 	return r
 }
@@ -109,7 +109,9 @@ func (r *timelineRenderer) Layout(size fyne.Size) {
 	r.at.Resize(as)
 	r.atBg.Move(r.at.Position().SubtractXY(3, 0))
 	r.atBg.Resize(as.AddWidthHeight(6, 0))
-	r.hover.layout(r.t, w, top, th)
+	r.hover.Hidden = !r.t.hovering
+	r.hover.Move(fyne.NewPos(r.t.hoverX, top))
+	r.hover.Resize(fyne.NewSize(1, th))
 	r.collect()
 }
 
@@ -188,7 +190,7 @@ func (r *timelineRenderer) collect() {
 	}
 	r.objects = r.pins.appendTo(r.objects)
 	r.objects = append(r.objects, r.handle, r.knob, r.atBg, r.at)
-	r.objects = r.hover.appendTo(r.objects)
+	r.objects = append(r.objects, r.hover)
 }
 
 // clockText formats t with the precision the window needs.

@@ -11,9 +11,6 @@ import (
 // stripBin is the width of one activity bar, in units.
 const stripBin = 3
 
-// stripLoud is the level from which a bar is drawn in the loud colour, so
-// the minutes worth a look stand out from the still ones.
-const stripLoud = 0.6
 
 var (
 	stripColor = color.NRGBA{0x1e, 0x88, 0xe5, 0xd0}
@@ -70,6 +67,9 @@ func (s *stripObjects) layout(t *Timeline, w, y float32) {
 	}
 	s.bars = s.bars[:len(s.levels)]
 	for row, lv := range s.levels {
+		// Bursts against the Sentinel's own baseline are drawn in the
+		// loud colour, so the minutes worth a look stand out.
+		loud := t.activity[row].Loud()
 		for len(s.bars[row]) < len(lv) {
 			s.bars[row] = append(s.bars[row], canvas.NewRectangle(stripColor))
 		}
@@ -83,7 +83,7 @@ func (s *stripObjects) layout(t *Timeline, w, y float32) {
 			}
 			h := max(1, v*(stripRow-3))
 			c := color.Color(stripColor)
-			if v >= stripLoud {
+			if v >= loud {
 				c = loudColor
 			}
 			if rc.FillColor != c {
