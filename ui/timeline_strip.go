@@ -11,7 +11,6 @@ import (
 // stripBin is the width of one activity bar, in units.
 const stripBin = 3
 
-
 var (
 	stripColor = color.NRGBA{0x1e, 0x88, 0xe5, 0xd0}
 	loudColor  = color.NRGBA{0xff, 0xb3, 0x00, 0xff}
