@@ -68,4 +68,3 @@ func BenchmarkTimeline8Hours(b *testing.B) {
 		}
 	})
 }
-
