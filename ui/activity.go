@@ -23,6 +23,7 @@ type Activity struct {
 	breaks   []time.Time
 	scale    float64 // bytes per second shown at full height
 	loud     float32 // the level that is twice the usual rate
+	smooth   int64   // nanoseconds a level is averaged over at least: a GOP
 }
 
 // activityScale is the quantile of segment rates drawn at full height: the
@@ -40,7 +41,6 @@ func NewActivity(sentinel string, segs []proto.Segment) *Activity {
 	a := &Activity{Sentinel: sentinel, segs: slices.Clone(segs)}
 	sort.SliceStable(a.segs, func(i, j int) bool { return a.segs[i].Start.Before(a.segs[j].Start) })
 	a.starts = make([]int64, len(a.segs))
-	rates := make([]float64, 0, len(a.segs))
 	for i, g := range a.segs {
 		a.starts[i] = g.Start.UnixNano()
 		if g.Keyframe {
@@ -49,12 +49,33 @@ func NewActivity(sentinel string, segs []proto.Segment) *Activity {
 		if i > 0 && (g.Discontinuity || g.Generation != a.segs[i-1].Generation) {
 			a.breaks = append(a.breaks, g.Start)
 		}
-		if d := segDuration(g); d > 0 {
-			rates = append(rates, float64(g.Size)/d.Seconds())
-		}
 	}
+	// Rates are taken over whole GOPs (a keyframe to the next): a
+	// low-latency Sentinel sends a segment per frame, and its keyframes,
+	// many times the size of the rest, are no sign of motion.
+	var rates []float64
+	var gops []int64
+	var bytes int64
+	var dur time.Duration
+	flush := func() {
+		if dur > 0 {
+			rates = append(rates, float64(bytes)/dur.Seconds())
+			gops = append(gops, int64(dur))
+		}
+		bytes, dur = 0, 0
+	}
+	for i, g := range a.segs {
+		if g.Keyframe || (i > 0 && a.starts[i]-a.starts[i-1] > int64(2*segDuration(a.segs[i-1])+gapTolerance)) {
+			flush()
+		}
+		bytes += g.Size
+		dur += segDuration(g)
+	}
+	flush()
 	if len(rates) > 0 {
 		slices.Sort(rates)
+		slices.Sort(gops)
+		a.smooth = gops[len(gops)/2]
 		median := rates[len(rates)/2]
 		a.scale = max(rates[min(len(rates)-1, int(float64(len(rates))*activityScale))], activityHeadroom*median)
 		if a.scale > 0 {
@@ -118,9 +139,28 @@ func (a *Activity) Levels(from, to time.Time, n int, out []float32) []float32 {
 			}
 		}
 	}
+	// Bins shorter than a GOP show the average over the GOP around them.
+	if k := int(float64(a.smooth)/binNS + 0.5); k > 1 {
+		bytes = boxAverage(bytes, k)
+	}
 	full := a.scale * binNS / float64(time.Second) // bytes per bin at full height
 	for b, v := range bytes {
 		out[b] = float32(min(1, v/full))
+	}
+	return out
+}
+
+// boxAverage is v averaged over a window of k bins centred on each (fewer
+// at the ends of the window shown, where the rest lies outside it).
+func boxAverage(v []float64, k int) []float64 {
+	sum := make([]float64, len(v)+1)
+	for i, x := range v {
+		sum[i+1] = sum[i] + x
+	}
+	out := make([]float64, len(v))
+	for i := range v {
+		lo, hi := max(0, i-k/2), min(len(v), i-k/2+k)
+		out[i] = (sum[hi] - sum[lo]) / float64(hi-lo)
 	}
 	return out
 }

@@ -87,3 +87,31 @@ func TestActivityKeyframeAt(t *testing.T) {
 		t.Error("a keyframe in an empty recording")
 	}
 }
+
+// A low-latency Sentinel sends a segment per frame: the keyframe's is ten
+// times the others'. Zoomed in to bins shorter than a GOP, the strip must
+// not show every keyframe as a burst: rates are taken over whole GOPs.
+func TestActivityLowLatencyKeyframesAreNoBurst(t *testing.T) {
+	var segs []proto.Segment
+	for i := 0; i < 600; i++ { // 2 minutes at 5 fps, a keyframe a second
+		g := proto.Segment{Sequence: uint64(i), Start: t0.Add(time.Duration(i) * 200 * time.Millisecond), DurationUS: 200_000, Size: 2_000}
+		if i%5 == 0 {
+			g.Keyframe, g.Size = true, 20_000
+		}
+		if i >= 300 && i < 350 { // ten seconds of motion: three times the bytes
+			g.Size *= 3
+		}
+		segs = append(segs, g)
+	}
+	a := NewActivity("cam", segs)
+	lv := a.Levels(at(0), at(120), 1200, nil) // 100 ms bins
+	for b, v := range lv {
+		if (b >= 590 && b < 610) || (b >= 690 && b < 710) {
+			continue // within a GOP of the change: smoothed
+		}
+		motion := b >= 600 && b < 700
+		if loud := v >= a.Loud(); loud != motion {
+			t.Fatalf("bin %d (%.1f s): level %.2f, loud from %.2f", b, float64(b)/10, v, a.Loud())
+		}
+	}
+}

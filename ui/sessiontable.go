@@ -99,7 +99,7 @@ func cellText(s proto.Session, col int) string {
 	case ColSession:
 		return s.ID
 	case ColStart:
-		return s.Start.Local().Format("2006-01-02 15:04")
+		return s.Start.Local().Format("2006-01-02 15:04:05")
 	case ColDuration:
 		d := time.Duration(s.Duration) * time.Millisecond / time.Second
 		return fmt.Sprintf("%d:%02d:%02d", d/3600, d/60%60, d%60)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -90,22 +91,24 @@ func (r *timelineRenderer) Layout(size fyne.Size) {
 		r.ranges[i].Hidden = x1 <= 0 || x0 >= w
 	}
 	r.strip.layout(r.t, w, top+trackPad)
+	brks := r.allBreaks()
 	for i, b := range r.breaks {
-		x := m.X(r.allBreaks()[i], w)
+		x := m.X(brks[i], w)
 		b.Move(fyne.NewPos(x-1, top-2))
 		b.Resize(fyne.NewSize(2, th+4))
 		b.Hidden = x < 0 || x > w
 	}
-	r.layoutAxis(w, top+th)
-	r.pins.layout(r.t, w, r.textH, top+th)
 	x := m.X(r.t.pos, w)
+	as := r.at.MinSize()
+	ax := max(0, min(x-as.Width/2, w-as.Width))
+	r.layoutAxis(w, top+th, ax-labelGap/2, ax+as.Width+labelGap/2)
+	r.pins.layout(r.t, w, r.textH, top+th)
 	r.handle.Move(fyne.NewPos(x-1, r.textH))
 	r.handle.Resize(fyne.NewSize(2, top+th+majorTickLen-r.textH))
 	r.knob.Move(fyne.NewPos(x-6, top+th/2-6))
 	r.knob.Resize(fyne.NewSize(12, 12))
-	as := r.at.MinSize()
 	ay := top + th + majorTickLen
-	r.at.Move(fyne.NewPos(max(0, min(x-as.Width/2, w-as.Width)), ay))
+	r.at.Move(fyne.NewPos(ax, ay))
 	r.at.Resize(as)
 	r.atBg.Move(r.at.Position().SubtractXY(3, 0))
 	r.atBg.Resize(as.AddWidthHeight(6, 0))
@@ -116,8 +119,10 @@ func (r *timelineRenderer) Layout(size fyne.Size) {
 }
 
 // layoutAxis places the ticks below the track at y and their labels under
-// them; the labels never overlap (AxisSteps spaces them).
-func (r *timelineRenderer) layoutAxis(w, y float32) {
+// them; the labels never overlap each other (AxisSteps spaces them), and
+// those that would run into the position's label, between skip0 and
+// skip1, are left out.
+func (r *timelineRenderer) layoutAxis(w, y, skip0, skip1 float32) {
 	ticks := AxisTicks(r.t.model, w, r.labelW)
 	for len(r.ticks) < len(ticks) {
 		r.ticks = append(r.ticks, canvas.NewRectangle(tickColor))
@@ -140,21 +145,25 @@ func (r *timelineRenderer) layoutAxis(w, y float32) {
 		rc.Hidden = false
 		rc.Move(fyne.NewPos(tk.X, y))
 		rc.Resize(fyne.NewSize(1, l))
-		tx.Text, tx.Hidden = tk.Label, !tk.Major
+		tx.Text = tk.Label
 		ts := tx.MinSize()
 		// Labels at the very edges are pulled inside.
-		tx.Move(fyne.NewPos(max(0, min(tk.X-ts.Width/2, w-ts.Width)), y+majorTickLen))
+		lx := max(0, min(tk.X-ts.Width/2, w-ts.Width))
+		tx.Hidden = !tk.Major || (lx < skip1 && lx+ts.Width > skip0)
+		tx.Move(fyne.NewPos(lx, y+majorTickLen))
 		tx.Resize(ts)
 	}
 }
 
-// allBreaks are the break times of every strip.
+// allBreaks are the break times of every strip, in order, each once (the
+// Sentinels of a session usually break together).
 func (r *timelineRenderer) allBreaks() []time.Time {
 	var out []time.Time
 	for _, a := range r.t.activity {
 		out = append(out, a.Breaks()...)
 	}
-	return out
+	slices.SortFunc(out, time.Time.Compare)
+	return slices.CompactFunc(out, time.Time.Equal)
 }
 
 func (r *timelineRenderer) Refresh() {
