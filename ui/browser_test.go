@@ -155,3 +155,27 @@ func equalStrings(a, b []string) bool {
 	}
 	return true
 }
+
+// The window's Enter opens the session picked in the browser when the
+// table does not have the keyboard (a click elsewhere took it).
+func TestAppEnterInTheBrowserOpensReview(t *testing.T) {
+	a, b := connectTestApp(t, 1)
+	b.sessions = browserSessions()
+	a.ShowBrowser()
+	a.work.Wait()
+	br := a.Browser()
+	if len(br.Shown()) != 5 {
+		t.Fatalf("browser shows %d sessions", len(br.Shown()))
+	}
+	a.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // nothing picked: stays
+	if a.Review() != nil {
+		t.Fatal("Enter with nothing picked opened a review")
+	}
+	test.Tap(findCell(t, br, 1, ColStart))
+	a.win.Canvas().Unfocus()
+	a.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	a.work.Wait()
+	if r := a.Review(); r == nil || r.Session().ID != "exam-9" {
+		t.Fatalf("review %v, want exam-9", r)
+	}
+}

@@ -27,7 +27,7 @@ const (
 )
 
 var colNames = [numCols]string{"Session", "Start", "Duration", "State", "Quality", "Markers", "Sentinels", "Details"}
-var colWidths = [numCols]float32{170, 140, 90, 95, 75, 85, 90, 320}
+var colWidths = [numCols]float32{170, 170, 90, 95, 75, 85, 90, 320}
 
 // sortable reports whether a column sorts when its header is clicked.
 func sortable(col int) bool { return col >= ColSession && col < ColDetails }
