@@ -9,7 +9,11 @@ import (
 // per shown session, the Session and Markers cells of a session with
 // markers in bold warning colour.
 func (b *Browser) newTable() *SessionTable {
-	t := &SessionTable{onEnter: b.OpenSelected}
+	t := &SessionTable{onEnter: b.OpenSelected, onEscape: func() {
+		if b.OnBack != nil {
+			b.OnBack()
+		}
+	}}
 	t.Length = func() (int, int) { return len(b.shown), numCols }
 	t.CreateCell = func() fyne.CanvasObject { return newSessionCell(t, b.openRow) }
 	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) {

@@ -113,6 +113,12 @@ func TestBrowserEnterAndDoubleClickOpen(t *testing.T) {
 	if !equalStrings(opened, []string{"exam-2", "exam-1", "exam-1"}) {
 		t.Errorf("double click and Enter opened %v", opened)
 	}
+	back := 0
+	b.OnBack = func() { back++ }
+	b.Table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) // the table has the keyboard
+	if back != 1 {
+		t.Errorf("Esc in the table: %d backs", back)
+	}
 }
 
 // findCell is the cell showing row, col of the browser's table.

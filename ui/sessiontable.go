@@ -121,20 +121,27 @@ func cellText(s proto.Session, col int) string {
 }
 
 // SessionTable is the browser's table: a widget.Table whose Enter opens
-// the row picked (by click, Space or the arrow keys).
+// the row picked (by click, Space or the arrow keys) and whose Esc leaves
+// the browser (a focused widget gets the keys, not the window).
 type SessionTable struct {
 	widget.Table
-	onEnter func()
-	keying  bool // a key is moving the highlight (not the mouse)
+	onEnter  func()
+	onEscape func()
+	keying   bool // a key is moving the highlight (not the mouse)
 }
 
-// TypedKey implements fyne.Focusable: Enter and Return open, the rest
-// moves through the table as usual.
+// TypedKey implements fyne.Focusable: Enter and Return open, Esc leaves,
+// the rest moves through the table as usual.
 func (t *SessionTable) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		if t.onEnter != nil {
 			t.onEnter()
+		}
+		return
+	case fyne.KeyEscape:
+		if t.onEscape != nil {
+			t.onEscape()
 		}
 		return
 	}
