@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"proctor/proto"
@@ -172,7 +173,29 @@ func (t *Timeline) DragEnd() {
 	}
 }
 
-// Tapped implements fyne.Tappable: a marker near the click wins, else jump.
+// pinLabelAt is the marker whose label (in the row above the track) is
+// under p, or -1.
+func (t *Timeline) pinLabelAt(p fyne.Position) int {
+	size := theme.CaptionTextSize()
+	if p.Y > fyne.MeasureText("0", size, fyne.TextStyle{}).Height {
+		return -1
+	}
+	w := t.Size().Width
+	xs, widths := make([]float32, len(t.markers)), make([]float32, len(t.markers))
+	for i, m := range t.markers {
+		xs[i] = t.model.X(m.Time, w)
+		widths[i] = fyne.MeasureText(m.Label, size, fyne.TextStyle{}).Width
+	}
+	for i, pl := range LayoutPins(xs, widths, w) {
+		if pl.Show && p.X >= pl.X && p.X <= pl.X+widths[i] {
+			return i
+		}
+	}
+	return -1
+}
+
+// Tapped implements fyne.Tappable: a marker's label or a marker near the
+// click wins, else jump.
 func (t *Timeline) Tapped(ev *fyne.PointEvent) {
 	w := t.Size().Width
 	best, bestD := -1, float32(markerHit+1)
@@ -184,6 +207,9 @@ func (t *Timeline) Tapped(ev *fyne.PointEvent) {
 		if d <= markerHit && d < bestD {
 			best, bestD = i, d
 		}
+	}
+	if l := t.pinLabelAt(ev.Position); l >= 0 {
+		best = l
 	}
 	if best >= 0 {
 		m := t.markers[best]

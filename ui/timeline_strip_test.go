@@ -71,3 +71,16 @@ func TestTimelineAxisAtThreeZooms(t *testing.T) {
 	}
 	test.AssertRendersToMarkup(t, "timeline_axis_seconds.xml", w.Canvas())
 }
+
+// A click on a pin's label picks its marker, well away from the pin.
+func TestTimelinePinLabelsAreClickable(t *testing.T) {
+	tl, _ := newStripWindow(t)
+	var picked []string
+	tl.OnMarker = func(m proto.Marker) { picked = append(picked, m.Label) }
+	tl.OnSeek = func(time.Time) { picked = append(picked, "seek") }
+	test.TapAt(tl, fyne.NewPos(450+40, 5)) // on "Left the room", 40 units right of its pin
+	test.TapAt(tl, fyne.NewPos(490, 40))   // the same x on the track: a jump
+	if !equalStrings(picked, []string{"Left the room", "seek"}) {
+		t.Errorf("picked %v", picked)
+	}
+}
