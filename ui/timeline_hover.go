@@ -55,12 +55,13 @@ func (r *hoverRenderer) Refresh()                     { r.Layout(r.h.Size()); ca
 func (r *hoverRenderer) Objects() []fyne.CanvasObject { return r.objects }
 func (r *hoverRenderer) Destroy()                     {}
 
-// hoverObjects are the pictures of the keyframe under the pointer and
-// their time.
+// hoverObjects are the pictures of the keyframe under the pointer, their
+// time and, under each, its Sentinel's name.
 type hoverObjects struct {
 	bg     *canvas.Rectangle
 	when   *canvas.Text
 	images []*canvas.Image
+	names  []*canvas.Text
 }
 
 func (h *hoverObjects) init() {
@@ -79,8 +80,12 @@ func (h *hoverObjects) layout(t *Timeline, w, bottom float32) {
 		img.FillMode = canvas.ImageFillContain
 		img.ScaleMode = canvas.ImageScaleFastest
 		h.images = append(h.images, img)
+		name := canvas.NewText("", theme.Color(theme.ColorNameForeground))
+		name.TextSize = theme.CaptionTextSize()
+		name.Alignment = fyne.TextAlignTrailing
+		h.names = append(h.names, name)
 	}
-	h.images = h.images[:len(t.thumbs)]
+	h.images, h.names = h.images[:len(t.thumbs)], h.names[:len(t.thumbs)]
 	show := t.hovering && len(t.thumbs) > 0
 	h.bg.Hidden, h.when.Hidden = !show, !show
 	if !show {
@@ -113,8 +118,16 @@ func (h *hoverObjects) layout(t *Timeline, w, bottom float32) {
 	h.bg.Move(fyne.NewPos(x, y))
 	h.bg.Resize(fyne.NewSize(boxW, boxH))
 	for i, img := range h.images {
-		img.Move(fyne.NewPos(x+pad+float32(i)*(thumbWidth+pad), y+pad))
+		ix := x + pad + float32(i)*(thumbWidth+pad)
+		img.Move(fyne.NewPos(ix, y+pad))
 		img.Resize(fyne.NewSize(thumbWidth, tallest))
+		n := h.names[i]
+		n.Text = ""
+		if i < len(t.activity) {
+			n.Text = t.activity[i].Sentinel
+		}
+		n.Move(fyne.NewPos(ix, y+pad+tallest))
+		n.Resize(fyne.NewSize(thumbWidth, ws.Height))
 	}
 	h.when.Move(fyne.NewPos(x+pad, y+pad+tallest))
 	h.when.Resize(ws)
@@ -122,8 +135,8 @@ func (h *hoverObjects) layout(t *Timeline, w, bottom float32) {
 
 func (h *hoverObjects) appendTo(objs []fyne.CanvasObject) []fyne.CanvasObject {
 	objs = append(objs, h.bg)
-	for _, img := range h.images {
-		objs = append(objs, img)
+	for i, img := range h.images {
+		objs = append(objs, img, h.names[i])
 	}
 	return append(objs, h.when)
 }
