@@ -1,13 +1,15 @@
 package ui
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 )
 
 // newTable builds the session table: a header of sort buttons, one row
-// per shown session, the Session and Markers cells of a session with
-// markers in bold warning colour.
+// per shown session; a session with markers has its row tinted and its
+// Session and Markers cells in bold warning colour.
 func (b *Browser) newTable() *SessionTable {
 	t := &SessionTable{onEnter: b.OpenSelected, onEscape: func() {
 		if b.OnBack != nil {
@@ -20,20 +22,26 @@ func (b *Browser) newTable() *SessionTable {
 		c := o.(*sessionCell)
 		c.row = id.Row
 		if id.Row >= len(b.shown) {
-			c.SetText("")
+			c.set("", widget.MediumImportance, false, fyne.TextAlignLeading, nil)
 			return
 		}
 		s := b.shown[id.Row]
-		flagged := s.Markers > 0 && (id.Col == ColSession || id.Col == ColMarkers)
-		c.Importance, c.TextStyle.Bold = widget.MediumImportance, false
-		if flagged {
-			c.Importance, c.TextStyle.Bold = widget.WarningImportance, true
+		imp, bold := widget.MediumImportance, false
+		if s.Markers > 0 && (id.Col == ColSession || id.Col == ColMarkers) {
+			imp, bold = widget.WarningImportance, true
 		}
-		c.Alignment = fyne.TextAlignLeading
+		align := fyne.TextAlignLeading
 		if id.Col >= ColQuality && id.Col <= ColSentinels {
-			c.Alignment = fyne.TextAlignTrailing
+			align = fyne.TextAlignTrailing
 		}
-		c.SetText(cellText(s, id.Col))
+		var tint color.Color
+		switch {
+		case id.Row == b.cur:
+			tint = pickedTint
+		case s.Markers > 0:
+			tint = markedTint
+		}
+		c.set(cellText(s, id.Col), imp, bold, align, tint)
 	}
 	t.ShowHeaderRow = true
 	t.CreateHeader = func() fyne.CanvasObject {
@@ -60,10 +68,12 @@ func (b *Browser) newTable() *SessionTable {
 		h.OnTapped = func() { b.SortBy(col) }
 		h.SetText(text)
 	}
-	t.OnSelected = func(id widget.TableCellID) { b.cur = id.Row }
+	// The row picked is tinted across: Refresh redraws the rows.
+	t.OnSelected = func(id widget.TableCellID) { b.pick(id.Row) }
 	t.OnHighlighted = func(id widget.TableCellID) {
-		if t.keying {
-			b.cur = id.Row
+		if t.keying && id.Row >= 0 {
+			// The arrow keys move the pick, the table's selection with it.
+			t.Select(widget.TableCellID{Row: id.Row, Col: 0})
 		}
 	}
 	t.ExtendBaseWidget(t)
@@ -71,4 +81,13 @@ func (b *Browser) newTable() *SessionTable {
 		t.SetColumnWidth(i, w)
 	}
 	return t
+}
+
+// pick makes row the one Enter opens, and tints it.
+func (b *Browser) pick(row int) {
+	if row == b.cur {
+		return
+	}
+	b.cur = row
+	b.Table.Refresh()
 }

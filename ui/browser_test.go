@@ -130,7 +130,7 @@ func findCell(t *testing.T, b *Browser, row, col int) *sessionCell {
 	walk = func(o fyne.CanvasObject) {
 		switch v := o.(type) {
 		case *sessionCell:
-			if v.row == row && v.Text == want && found == nil {
+			if v.row == row && v.label.Text == want && found == nil {
 				found = v
 			}
 		case *fyne.Container:

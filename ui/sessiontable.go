@@ -3,11 +3,14 @@ package ui
 import (
 	"cmp"
 	"fmt"
+	"image/color"
 	"slices"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"proctor/proto"
@@ -150,21 +153,50 @@ func (t *SessionTable) TypedKey(ev *fyne.KeyEvent) {
 	t.keying = false
 }
 
-// sessionCell is one cell. It takes the clicks itself, so one click picks
-// the row and a double click opens the session (a Table alone knows no
-// double click).
+// sessionCell is one cell: a label on a background that tints the whole
+// row (picked, or with markers). It takes the clicks itself, so one click
+// picks the row and a double click opens the session (a Table alone
+// knows no double click).
 type sessionCell struct {
-	widget.Label
+	widget.BaseWidget
+	label *widget.Label
+	bg    *canvas.Rectangle
 	row   int
 	table *SessionTable
 	open  func(row int)
 }
 
+var (
+	pickedTint = color.NRGBA{0x29, 0x6f, 0xf6, 0x50}
+	markedTint = color.NRGBA{0xff, 0x98, 0x00, 0x1c}
+)
+
 func newSessionCell(t *SessionTable, open func(int)) *sessionCell {
-	c := &sessionCell{table: t, open: open}
-	c.Truncation = fyne.TextTruncateEllipsis
+	c := &sessionCell{table: t, open: open, label: widget.NewLabel(""), bg: canvas.NewRectangle(color.Transparent)}
+	c.label.Truncation = fyne.TextTruncateEllipsis
 	c.ExtendBaseWidget(c)
 	return c
+}
+
+// CreateRenderer implements fyne.Widget.
+func (c *sessionCell) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewStack(c.bg, c.label))
+}
+
+// set shows text in a style, on a row tint (nil for none).
+func (c *sessionCell) set(text string, imp widget.Importance, bold bool, align fyne.TextAlign, tint color.Color) {
+	if tint == nil {
+		tint = color.Transparent
+	}
+	if c.bg.FillColor != tint {
+		c.bg.FillColor = tint
+		c.bg.Refresh()
+	}
+	l := c.label
+	if l.Text != text || l.Importance != imp || l.TextStyle.Bold != bold || l.Alignment != align {
+		l.Importance, l.TextStyle.Bold, l.Alignment = imp, bold, align
+		l.SetText(text)
+	}
 }
 
 // Tapped picks the row and gives the table the keyboard.
