@@ -44,6 +44,11 @@ var Shortcuts = []ShortcutGroup{
 		{"S", "show stats"},
 		{"Esc", "back to the grid"},
 	}},
+	{"Sessions", []Shortcut{
+		{"Arrow keys", "move through the table (click a column's header to sort)"},
+		{"Enter or double click", "review the session picked"},
+		{"Esc", "back to the live grid"},
+	}},
 	{"Review", []Shortcut{
 		{"Space", "play / pause"},
 		{"Left / Right", "jump 10 s back / forward"},

@@ -29,8 +29,11 @@ func (a *App) typedKey(ev *fyne.KeyEvent) {
 	case a.review != nil:
 		a.reviewKey(ev.Name)
 	case a.browser != nil && a.win.Content() == a.browser.Content:
-		if ev.Name == fyne.KeyEscape {
+		switch ev.Name {
+		case fyne.KeyEscape:
 			a.BackToLive()
+		case fyne.KeyReturn, fyne.KeyEnter:
+			a.browser.OpenSelected()
 		}
 	case a.live != nil && a.live.Focus != nil:
 		a.focusKey(ev.Name)

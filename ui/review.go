@@ -50,7 +50,8 @@ type ReviewScreen struct {
 	playing bool
 	speed   float64
 	grid    *fyne.Container
-	ticks   int // stats ticks, to refresh the ranges of an open session
+	ticks   int     // stats ticks, to refresh the ranges of an open session
+	thumbs  *thumbs // hover pictures; nil when the archive has none
 }
 
 // rangesEvery is how many stats ticks pass between reloads of the
@@ -69,6 +70,10 @@ func NewReviewScreen(archive Archive, run runner, s proto.Session) *ReviewScreen
 	r.Timeline.OnPreview = func(t time.Time) { r.each(func(p Playback) { p.Preview(t) }) }
 	r.Timeline.OnSeek = r.Seek
 	r.Timeline.OnMarker = func(m proto.Marker) { r.Seek(m.Time) }
+	if th, ok := archive.(Thumbnailer); ok {
+		r.thumbs = newThumbs(th, run, s.ID, r.Timeline.SetThumbs)
+		r.Timeline.OnHover = r.thumbs.hover
+	}
 	objs := []fyne.CanvasObject{}
 	open := !proto.SessionFinal(s.State)
 	for _, id := range s.Sentinels {

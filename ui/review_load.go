@@ -37,13 +37,15 @@ func (r *ReviewScreen) showStatus() {
 	r.Status.SetText(fmt.Sprintf("%s · %s · %d %s", r.session.ID, r.session.State, len(r.markers), unit))
 }
 
-// loadRanges fetches the segment lists and shows the recorded ranges.
+// loadRanges fetches the segment lists and shows the recorded ranges and
+// the activity strip of each Sentinel.
 func (r *ReviewScreen) loadRanges() {
 	s := r.session
 	r.run(func(ctx context.Context) func() {
 		ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 		defer cancel()
 		var ranges []Range
+		var acts []*Activity
 		var serr error
 		for _, id := range s.Sentinels {
 			segs, err := r.archive.Segments(ctx, s.ID, id, time.Time{}, time.Time{})
@@ -52,9 +54,14 @@ func (r *ReviewScreen) loadRanges() {
 				continue
 			}
 			ranges = append(ranges, RangesOf(segs)...)
+			acts = append(acts, NewActivity(id, segs))
 		}
 		return func() {
 			r.Timeline.SetRanges(unionRanges(ranges))
+			r.Timeline.SetActivity(acts)
+			if r.thumbs != nil {
+				r.thumbs.setActivity(acts)
+			}
 			if serr != nil {
 				r.Status.SetText("Segments not loaded: " + serr.Error())
 			}

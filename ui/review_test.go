@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"proctor/proto"
 )
@@ -131,8 +132,9 @@ func TestBrowserFiltersAndPages(t *testing.T) {
 		t.Fatalf("sessions %v", b.Sessions())
 	}
 	b.Text.SetText("ada")
-	b.From.SetText("2026-11-01")
-	b.To.SetText("2026-11-02")
+	from, to := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	b.From.SetDate(&from) // as the calendar picks it: a day, in UTC
+	b.To.SetDate(&to)
 	b.State.SetSelected(proto.SessionClosed) // reloads
 	q := arch.queries[len(arch.queries)-1]
 	if q.State != proto.SessionClosed || q.Text != "ada" || !q.From.Equal(time.Date(2026, 11, 1, 0, 0, 0, 0, time.Local)) || q.To.Day() != 2 {
@@ -141,10 +143,12 @@ func TestBrowserFiltersAndPages(t *testing.T) {
 	if len(b.Sessions()) != 1 || b.Sessions()[0].ID != "b" {
 		t.Errorf("closed sessions %v", b.Sessions())
 	}
-	b.List.Select(0)
+	b.Table.Select(widget.TableCellID{Row: 0, Col: 0})
+	b.OpenSelected()
 	if len(opened) != 1 || opened[0] != "b" {
 		t.Errorf("opened %v", opened)
 	}
+	b.From.SetDate(nil)
 	b.From.SetText("1 Nov")
 	b.Load()
 	if !strings.Contains(b.Status.Text, "YYYY-MM-DD") {

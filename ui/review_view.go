@@ -41,7 +41,9 @@ func (r *ReviewScreen) build(open bool) fyne.CanvasObject {
 	}
 	bottom := container.NewVBox(r.Timeline, controls)
 	markers := container.NewBorder(widget.NewLabelWithStyle("Markers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, r.Markers)
-	split := container.NewHSplit(r.grid, markers)
+	// The timeline spans the window from its left edge, as does the
+	// grid, so the hover pictures line up with the pointer.
+	split := container.NewHSplit(container.NewStack(r.grid, r.Timeline.HoverPictures()), markers)
 	split.Offset = 0.8
 	return container.NewBorder(top, bottom, nil, nil, split)
 }
