@@ -228,9 +228,22 @@ func (e *env) watch(t testing.TB, ids ...string) *websocket.Conn {
 	if _, ok := m.(*proto.Sentinels); !ok {
 		t.Fatalf("first watch message %T, want the sentinel list", m)
 	}
-	if len(ids) > 0 {
+	if len(ids) > 0 && e.s == nil { // a server in another process
 		if err := c.WriteJSON(proto.Subscribe{Type: proto.TypeSubscribe, Sentinels: ids}); err != nil {
 			t.Fatal(err)
+		}
+	}
+	if len(ids) > 0 && e.s != nil {
+		before := e.s.hub.Totals().Watchers
+		if err := c.WriteJSON(proto.Subscribe{Type: proto.TypeSubscribe, Sentinels: ids}); err != nil {
+			t.Fatal(err)
+		}
+		// What a test publishes next must reach this watcher: wait (a
+		// while, for tests whose subscription is refused) until the server
+		// holds the subscriptions. Under load a late subscription starts
+		// at a later keyframe and misses what came before.
+		for deadline := time.Now().Add(5 * time.Second); e.s.hub.Totals().Watchers < before+len(ids) && time.Now().Before(deadline); {
+			time.Sleep(5 * time.Millisecond)
 		}
 	}
 	return c
