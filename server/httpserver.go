@@ -100,6 +100,7 @@ func (c *HTTPConfig) Validate(perIPWebSockets int) error {
 func (s *Server) httpServer(ln net.Listener) (*http.Server, net.Listener) {
 	hc := s.cfg.HTTP
 	limited := newLimitListener(ln, hc.MaxConns, hc.MaxConnsPerIP, hc.TrustedProxies, s.log)
+	s.httpLn.Store(limited)
 	hs := &http.Server{
 		Handler: httpapi.Limits(s.handler, httpapi.LimitConfig{
 			WriteTimeout: hc.WriteTimeout, MaxBody: hc.MaxBody}),
@@ -110,6 +111,9 @@ func (s *Server) httpServer(ln net.Listener) (*http.Server, net.Listener) {
 	}
 	return hs, limited
 }
+
+// httpListener is the listener Serve accepts on, nil before Serve.
+func (s *Server) httpListener() *limitListener { return s.httpLn.Load() }
 
 // ParseTrustedProxy parses the value of -trusted-proxy: a CIDR prefix
 // ("10.0.0.0/8") or a single address ("10.0.0.5", "::1").

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"proctor/proto"
@@ -42,8 +43,11 @@ type Server struct {
 	m       *serverMetrics
 	limiter *ipLimiter
 	handler http.Handler // the routes, with JSON bodies for the mux's own 404 and 405
-	start   time.Time
-	now     func() time.Time
+	// httpLn is the capped listener Serve accepts on (nil before Serve),
+	// for the count of connections it refused on /metrics.
+	httpLn atomic.Pointer[limitListener]
+	start  time.Time
+	now    func() time.Time
 
 	bgCancel context.CancelFunc
 	bg       sync.WaitGroup

@@ -75,6 +75,12 @@ func (m *serverMetrics) gauges(s *Server) {
 	r.CounterFunc("proctor_store_write_errors_total", "Appends and syncs that failed or were refused with a retryable error (full disk, I/O error, free-space guard).", func() float64 {
 		return float64(s.store.Stats().WriteErrors)
 	})
+	r.CounterFunc("proctor_http_conns_refused_total", "Connections the listener closed at accept because the total or per-address connection cap (-max-http-conns, -max-http-conns-per-ip) was reached.", func() float64 {
+		if l := s.httpListener(); l != nil {
+			return float64(l.Refused())
+		}
+		return 0
+	})
 	r.GaugeFunc("proctor_store_open_files", "Segment log files open for reading.", func() float64 {
 		return float64(s.store.Stats().OpenFiles)
 	})
