@@ -117,7 +117,11 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if err := demoSentinel(ctx, srvURL, tok, hello, dc, log); err != nil && ctx.Err() == nil {
+				var cues []sentinel.Cue
+				if dc.events {
+					cues = demoCues[hello.Sentinel]
+				}
+				if err := demoSentinel(ctx, srvURL, tok, hello, cues, dc, log); err != nil && ctx.Err() == nil {
 					log.Error("demo sentinel", "sentinel", hello.Sentinel, "err", err)
 				}
 			}()
@@ -153,10 +157,9 @@ func demoServer(ctx context.Context, dir string, log *slog.Logger) (string, *aut
 }
 
 // demoSentinel runs one test Sentinel publishing to the embedded server
-// until ctx ends, then says "end". Its scene follows hello.Source; its
-// cues are demoCues', an offline cue carried out by a relay it publishes
-// through.
-func demoSentinel(ctx context.Context, srv, token string, hello proto.Hello, dc demoConfig, log *slog.Logger) error {
+// until ctx ends, then says "end". Its scene follows hello.Source; an
+// offline cue among cues is carried out by a relay it publishes through.
+func demoSentinel(ctx context.Context, srv, token string, hello proto.Hello, cues []sentinel.Cue, dc demoConfig, log *slog.Logger) error {
 	cfg := sentinel.Config{Name: hello.Details["name"], Source: sentinel.SourceTest,
 		Width: dc.width, Height: dc.height, FPS: dc.fps, LowLatency: true, Log: log}
 	switch hello.Source {
@@ -165,9 +168,7 @@ func demoSentinel(ctx context.Context, srv, token string, hello proto.Hello, dc 
 	case proto.SourceScreen:
 		cfg.Scene = sentinel.SceneScreen
 	}
-	if dc.events {
-		cfg.Cues = demoCues[hello.Sentinel]
-	}
+	cfg.Cues = cues
 	for _, c := range cfg.Cues {
 		if c.Kind != sentinel.CueOffline {
 			continue
