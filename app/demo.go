@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"sync"
 	"time"
@@ -36,11 +37,28 @@ var demoCandidates = []struct {
 	{"Edsger Dijkstra", true, "exam-edsger"}, {"Barbara Liskov", false, "exam-barbara"},
 }
 
+// demoCues are the events the demo makes happen, by Sentinel, so the
+// attention cues show on first start: a little after the start and then
+// now and then, one candidate's webcam freezes, one leaves the frame, one
+// goes offline (both Sentinels) and comes back within the server's grace.
+var demoCues = map[string][]sentinel.Cue{
+	"exam-ada-cam":      {{Kind: sentinel.CueFreeze, At: 20 * time.Second, For: 25 * time.Second, Every: 3 * time.Minute}},
+	"exam-alan-cam":     {{Kind: sentinel.CueAway, At: 35 * time.Second, For: 20 * time.Second, Every: 150 * time.Second}},
+	"exam-grace-cam":    {{Kind: sentinel.CueOffline, At: 50 * time.Second, For: 20 * time.Second, Every: 4 * time.Minute}},
+	"exam-grace-screen": {{Kind: sentinel.CueOffline, At: 50 * time.Second, For: 20 * time.Second, Every: 4 * time.Minute}},
+}
+
+// demoGrace is the embedded server's grace period: longer than the
+// offline cue, so the candidate who goes offline continues their session.
+const demoGrace = 45 * time.Second
+
 // demoConfig is the demo's set-up.
 type demoConfig struct {
 	width, height int
 	fps           float64
 	keep          bool
+	scenes        bool // webcam and screen scenes rather than colour bars
+	events        bool // demoCues
 }
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -50,6 +68,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.IntVar(&dc.height, "height", 360, "test picture height")
 	fs.Float64Var(&dc.fps, "fps", 5, "test picture frame rate")
 	fs.BoolVar(&dc.keep, "keep", false, "keep the temporary data directory")
+	fs.BoolVar(&dc.scenes, "scenes", true, "show webcam and screen scenes (false: colour bars)")
+	fs.BoolVar(&dc.events, "events", true, "make events happen: a frozen webcam, a candidate away, one offline")
 	level := fs.String("log-level", "warn", "log level: debug, info, warn, error")
 	focus := fs.String("focus", "", "open this session's focus view (e.g. exam-ada)")
 	review := fs.String("review", "", "open this session in the review player")
@@ -88,10 +108,20 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			tok := signer.Sign(auth.Claims{Role: auth.RoleSentinel, Subject: id})
 			hello := proto.Hello{Sentinel: id, Session: c.session, Source: proto.SourceTest,
 				Details: map[string]string{"name": c.name, "exam": "Demo exam"}}
+			if dc.scenes {
+				hello.Source = proto.SourceWebcam
+				if id == c.session+"-screen" {
+					hello.Source = proto.SourceScreen
+				}
+			}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if err := demoSentinel(ctx, srvURL, tok, hello, dc, log); err != nil && ctx.Err() == nil {
+				var cues []sentinel.Cue
+				if dc.events {
+					cues = demoCues[hello.Sentinel]
+				}
+				if err := demoSentinel(ctx, srvURL, tok, hello, cues, dc, log); err != nil && ctx.Err() == nil {
 					log.Error("demo sentinel", "sentinel", hello.Sentinel, "err", err)
 				}
 			}()
@@ -119,7 +149,7 @@ func demoServer(ctx context.Context, dir string, log *slog.Logger) (string, *aut
 	if err != nil {
 		return "", nil, nil, err
 	}
-	url, wait, err := serveLocal(ctx, server.Config{DataDir: dir, Secret: key, Grace: 5 * time.Second, HeartbeatEvery: time.Second}, log)
+	url, wait, err := serveLocal(ctx, server.Config{DataDir: dir, Secret: key, Grace: demoGrace, HeartbeatEvery: time.Second}, log)
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("demo server: %w", err)
 	}
@@ -127,8 +157,40 @@ func demoServer(ctx context.Context, dir string, log *slog.Logger) (string, *aut
 }
 
 // demoSentinel runs one test Sentinel publishing to the embedded server
-// until ctx ends, then says "end".
-func demoSentinel(ctx context.Context, srv, token string, hello proto.Hello, dc demoConfig, log *slog.Logger) error {
+// until ctx ends, then says "end". Its scene follows hello.Source; an
+// offline cue among cues is carried out by a relay it publishes through.
+func demoSentinel(ctx context.Context, srv, token string, hello proto.Hello, cues []sentinel.Cue, dc demoConfig, log *slog.Logger) error {
+	cfg := sentinel.Config{Name: hello.Details["name"], Source: sentinel.SourceTest,
+		Width: dc.width, Height: dc.height, FPS: dc.fps, LowLatency: true, Log: log}
+	switch hello.Source {
+	case proto.SourceWebcam:
+		cfg.Scene = sentinel.SceneWebcam
+	case proto.SourceScreen:
+		cfg.Scene = sentinel.SceneScreen
+	}
+	cfg.Cues = cues
+	for _, c := range cfg.Cues {
+		if c.Kind != sentinel.CueOffline {
+			continue
+		}
+		u, err := url.Parse(srv)
+		if err != nil {
+			return fmt.Errorf("demo relay: %w", err)
+		}
+		relay, err := newDemoRelay(u.Host, log)
+		if err != nil {
+			return fmt.Errorf("demo relay: %w", err)
+		}
+		defer relay.Close()
+		srv = relay.URL()
+		cfg.OnCue = func(c sentinel.Cue, on bool) {
+			if c.Kind == sentinel.CueOffline {
+				log.Info("demo: network", "sentinel", hello.Sentinel, "down", on)
+				relay.setDown(on)
+			}
+		}
+		break
+	}
 	var sen *sentinel.Sentinel
 	pub := client.NewPublisher(client.Config{Server: srv, Token: token, Log: log}, hello, client.PublishOptions{
 		OnControl: func(m any) {
@@ -143,8 +205,7 @@ func demoSentinel(ctx context.Context, srv, token string, hello proto.Hello, dc 
 			}
 		},
 	})
-	sen, err := sentinel.New(sentinel.Config{Name: hello.Details["name"], Source: sentinel.SourceTest,
-		Width: dc.width, Height: dc.height, FPS: dc.fps, LowLatency: true, Log: log}, demoSink{pub})
+	sen, err := sentinel.New(cfg, demoSink{pub})
 	if err != nil {
 		return err
 	}

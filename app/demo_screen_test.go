@@ -8,15 +8,16 @@ import (
 	"proctor/sentinel/pattern"
 )
 
-// Screenshot analysis for TestDemoSmoke. The test picture is colour bars
-// with a black and white frame-number band on top; the app draws pictures
-// on a near-black backdrop with gaps between tiles. A pixel is colourful
-// when its channels differ by more than 60.
-
+// Screenshot analysis for TestDemoSmoke. The demo's pictures (webcam and
+// screen scenes, or colour bars) carry a black and white frame-number band
+// on top; the app draws them on a near-black backdrop (about 20,22,24)
+// with gaps between tiles. A pixel belongs to a picture ("colourful") when
+// it is clearly brighter than the backdrop or its channels differ by more
+// than 60: the scenes keep their dark parts (caption boxes, eyes) small.
 func isColourful(img *image.RGBA, x, y int) bool {
 	p := img.Pix[img.PixOffset(x, y):]
 	r, g, b := int(p[0]), int(p[1]), int(p[2])
-	return max(r, g, b)-min(r, g, b) > 60
+	return max(r, g, b)-min(r, g, b) > 60 || (299*r+587*g+114*b)/1000 > 40
 }
 
 // gridArea leaves out the sidebar and toolbar of the window.

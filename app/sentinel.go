@@ -54,6 +54,9 @@ func runSentinel(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.Var(details, "detail", "session detail key=value (repeatable)")
 	var cfg sentinel.Config
 	fs.StringVar(&cfg.Source, "source", sentinel.SourceTest, "test, screen, /dev/videoN or a video file (looped)")
+	fs.StringVar(&cfg.Scene, "kind", sentinel.SceneBars, "what --source test shows: bars, webcam or screen (declared as that kind)")
+	fs.Uint64Var(&cfg.Seed, "seed", 0, "seed of the webcam and screen scenes (default from the name)")
+	fs.Var((*cueFlags)(&cfg.Cues), "cue", "scheduled event KIND@AT+FOR[/EVERY], KIND freeze or away, e.g. freeze@30s+20s/5m (repeatable)")
 	fs.StringVar(&cfg.Display, "display", "", "X11 display of the screen source (default $DISPLAY)")
 	size := fs.String("size", "1280x720", "encoded picture size WxH, or \"source\" for a file's, screen's or camera's own size")
 	fs.Float64Var(&cfg.FPS, "fps", sentinel.DefaultFPS, "frame rate")
@@ -110,7 +113,7 @@ func runSentinel(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if c.NativeSize {
 		sz = "source"
 	}
-	log.Info("sentinel starting", "sentinel", *id, "server", *serverURL, "source", c.Source,
+	log.Info("sentinel starting", "sentinel", *id, "server", *serverURL, "source", c.Source, "kind", c.Kind(),
 		"size", sz, "fps", c.FPS, "gop", c.GOP, "low_latency", c.LowLatency)
 	stopStatus := sentinelStatus(pub, log, 30*time.Second)
 	err = pub.Run(ctx)
@@ -120,6 +123,34 @@ func runSentinel(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	st, ps := pub.Sentinel.Stats(), pub.Publisher.Stats()
 	log.Info("sentinel stopped", "frames", st.Frames, "segments", st.Segments, "sent", ps.Sent, "dropped", ps.Dropped, "session", ps.Session)
+	return nil
+}
+
+// cueFlags collects repeated --cue flags. Only the cues the Sentinel
+// carries out itself are offered: an offline cue needs the network's owner.
+type cueFlags []sentinel.Cue
+
+func (c *cueFlags) String() string { return fmt.Sprint([]sentinel.Cue(*c)) }
+
+// Set parses KIND@AT+FOR[/EVERY].
+func (c *cueFlags) Set(v string) error {
+	kind, rest, ok1 := strings.Cut(v, "@")
+	at, rest, ok2 := strings.Cut(rest, "+")
+	dur, every, _ := strings.Cut(rest, "/")
+	if !ok1 || !ok2 || (kind != string(sentinel.CueFreeze) && kind != string(sentinel.CueAway)) {
+		return fmt.Errorf("want freeze|away@AT+FOR[/EVERY], got %q", v)
+	}
+	q := sentinel.Cue{Kind: sentinel.CueKind(kind)}
+	var err error
+	if q.At, err = time.ParseDuration(at); err == nil {
+		if q.For, err = time.ParseDuration(dur); err == nil && every != "" {
+			q.Every, err = time.ParseDuration(every)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("cue %q: %w", v, err)
+	}
+	*c = append(*c, q)
 	return nil
 }
 

@@ -36,6 +36,9 @@ func TestSentinelBadInput(t *testing.T) {
 		{"bad size", []string{"--size", "big"}, 2, "--size"},
 		{"bad id", []string{"--id", "a/b"}, 2, "--id"},
 		{"bad detail", []string{"--detail", "novalue"}, 2, "key=value"},
+		{"unknown kind", []string{"--kind", "aquarium"}, 2, "scene"},
+		{"bad cue", []string{"--cue", "explode@1s+2s"}, 2, "freeze|away"},
+		{"cue period shorter than cue", []string{"--cue", "freeze@1s+20s/10s"}, 2, "cue"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -35,7 +35,7 @@ func newReviewFixture(b *testing.B, record time.Duration) *reviewFixture {
 	sctx, scancel := context.WithTimeout(ctx, record)
 	defer scancel()
 	tok := signer.Sign(auth.Claims{Role: auth.RoleSentinel, Subject: id})
-	if err := demoSentinel(sctx, srvURL, tok, hello, demoConfig{width: 640, height: 360, fps: 5}, log); err != nil {
+	if err := demoSentinel(sctx, srvURL, tok, hello, nil, demoConfig{width: 640, height: 360, fps: 5}, log); err != nil {
 		b.Fatal(err)
 	}
 	d := &viewDialer{log: log}

@@ -32,7 +32,7 @@ func TestViewFeedLive(t *testing.T) {
 	sdone := make(chan error, 1)
 	go func() {
 		sdone <- demoSentinel(ctx, srv, signer.Sign(auth.Claims{Role: auth.RoleSentinel, Subject: id}),
-			proto.Hello{Sentinel: id, Session: "feed", Source: proto.SourceTest}, demoConfig{width: 320, height: 180, fps: 10}, log)
+			proto.Hello{Sentinel: id, Session: "feed", Source: proto.SourceTest}, nil, demoConfig{width: 320, height: 180, fps: 10}, log)
 	}()
 	defer func() { cancel(); <-sdone }()
 

@@ -11,5 +11,15 @@
 // (keyframe, frame rate) through RequestKeyframe and SetFPS.
 //
 // The test source writes the frame number into the top rows of every
-// picture; package sentinel/pattern reads it back from decoded frames.
+// picture; package sentinel/pattern reads it back from decoded frames. It
+// shows colour bars, or (Config.Scene) a webcam scene (a person at a desk
+// who moves, leaves now and then, is joined by someone) or a screen scene
+// (a window of text that grows, scrolls and switches), drawn in the planes
+// in Go from a seed, so a demo looks like the product's use and tests can
+// rely on the pictures.
+//
+// Config.Cues schedule events on a real Sentinel: a frozen picture, the
+// person away, the network down (carried out by the owner of the network
+// through Config.OnCue), so the attention cues of a viewer can be shown
+// and tested.
 package sentinel

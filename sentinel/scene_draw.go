@@ -59,9 +59,10 @@ func (p *planes) ellipseRows(cx, cy, rx, ry, r0, r1 int, c ycc) {
 		return
 	}
 	for dy := max(r0, -ry); dy <= min(r1, ry); dy++ {
-		// Half width of the row: rx * sqrt(1 - dy²/ry²), in integers.
+		// Half width of the row: rx * sqrt(1 - dy²/ry²), rounded, in
+		// integers (truncating left a one-pixel spike on the middle row).
 		q := ry*ry - dy*dy
-		hw := rx * isqrt(q*1024) / (ry * 32)
+		hw := (rx*isqrt(q*1024) + ry*16) / (ry * 32)
 		p.fill(cx-hw, cy+dy, cx+hw+1, cy+dy+1, c)
 	}
 }

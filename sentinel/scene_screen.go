@@ -51,20 +51,21 @@ func newScreen(cfg *Config) (*screen, error) {
 			accent: rgb(30, 30, 30), accentEvery: 0, perSecond: 7},
 		{title: "Course notes - Browser", bar: rgb(90, 90, 100), page: rgb(238, 240, 244), ink: rgb(50, 50, 55),
 			accent: rgb(30, 80, 170), accentEvery: 7, perSecond: 0.4, scrollNotReveal: true},
-		{title: "Terminal", bar: rgb(45, 45, 45), page: rgb(18, 18, 20), ink: rgb(200, 200, 200),
+		{title: "Terminal", bar: rgb(60, 60, 66), page: rgb(46, 50, 58), ink: rgb(210, 210, 210),
 			accent: rgb(110, 220, 110), accentEvery: 5, perSecond: 0.9, revealWholeLines: true},
 	}
 	contentW := cfg.Width * 80 / 100
 	for i, a := range s.apps {
 		a.lines = s.page(uint64(i), contentW, 400)
 	}
+	s.cur = int(splitmix(s.seed, 12) % uint64(len(s.apps)))
 	s.until = s.nextSwitch()
 	// The desktop: a shaded background and the taskbar.
 	top := rgb(40, 70, 110)
 	for row := 0; row < cfg.Height; row += 4 {
 		s.bg.fill(0, row, cfg.Width, row+4, top.shade(-row*30/cfg.Height))
 	}
-	s.bg.fill(0, cfg.Height-s.taskbar(), cfg.Width, cfg.Height, rgb(30, 30, 35))
+	s.bg.fill(0, cfg.Height-s.taskbar(), cfg.Width, cfg.Height, rgb(48, 48, 56))
 	return s, nil
 }
 
@@ -177,9 +178,9 @@ func (s *screen) drawTaskbar(p *planes, now time.Time) {
 	p.fill(tb/4, y+tb/4, tb-tb/4, p.h-tb/4, rgb(80, 140, 220))
 	for i, a := range s.apps {
 		bw := s.text.width(a.title[:min(len(a.title), 12)]) + tb/2
-		col := rgb(55, 55, 62)
+		col := rgb(68, 68, 78)
 		if i == s.cur {
-			col = rgb(95, 95, 110)
+			col = rgb(105, 105, 122)
 		}
 		p.fill(x, y+3, x+bw, p.h-3, col)
 		s.text.draw(p, a.title[:min(len(a.title), 12)], x+tb/4, y+(tb-s.text.height)/2, x+bw, rgb(230, 230, 230))

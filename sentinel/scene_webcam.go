@@ -40,6 +40,7 @@ const (
 )
 
 var (
+	walls  = []ycc{rgb(200, 190, 170), rgb(185, 195, 205), rgb(190, 205, 180), rgb(215, 190, 185), rgb(205, 205, 200)}
 	skins  = []ycc{rgb(241, 194, 167), rgb(224, 172, 130), rgb(198, 134, 96), rgb(141, 85, 54), rgb(255, 219, 172)}
 	hairs  = []ycc{rgb(40, 30, 25), rgb(90, 60, 35), rgb(160, 120, 70), rgb(20, 20, 20), rgb(200, 170, 110)}
 	shirts = []ycc{rgb(60, 90, 150), rgb(150, 50, 60), rgb(60, 120, 80), rgb(90, 90, 95), rgb(200, 140, 50), rgb(110, 70, 140)}
@@ -62,27 +63,36 @@ func newWebcam(cfg *Config) (*webcam, error) {
 }
 
 // drawRoom paints the background once: a shaded wall, a window, a
-// bookshelf and the wall clock's face.
+// bookshelf and the wall clock's face; the seed picks the wall's colour
+// and which side the window is on, so the demo's rooms differ.
 func (c *webcam) drawRoom(w, h int) {
 	bg := c.bg
-	wall := rgb(200, 190, 170)
+	wall := pick(walls, c.seed, 10)
 	for row := 0; row < h; row += 4 {
 		bg.fill(0, row, w, row+4, wall.shade(-row*24/h))
 	}
-	bg.fill(w*6/100, h*14/100, w*30/100, h*56/100, rgb(235, 235, 228))
-	bg.fill(w*7/100, h*16/100, w*29/100, h*54/100, rgb(165, 198, 232))
-	bg.fill(w*7/100, h*34/100, w*29/100, h*35/100+1, rgb(235, 235, 228))
-	bg.fill(w*175/1000, h*16/100, w*185/1000, h*54/100, rgb(235, 235, 228))
-	bg.fill(w*72/100, h*15/100, w*95/100, h*62/100, rgb(110, 75, 45))
+	// x maps a position on the wall (per mille of the width, window on
+	// the left) to a column, mirrored for half of the seeds.
+	x := func(pm int) int { return w * pm / 1000 }
+	if splitmix(c.seed, 11)&1 == 1 {
+		x = func(pm int) int { return w * (1000 - pm) / 1000 }
+	}
+	rect := func(a, y0, b, y1 int, col ycc) { bg.fill(min(x(a), x(b)), y0, max(x(a), x(b)), y1, col) }
+	frame := rgb(235, 235, 228)
+	rect(60, h*14/100, 300, h*56/100, frame)
+	rect(70, h*16/100, 290, h*54/100, rgb(165, 198, 232))
+	rect(70, h*34/100, 290, h*35/100+1, frame)
+	rect(175, h*16/100, 185, h*54/100, frame)
+	rect(720, h*15/100, 950, h*62/100, rgb(110, 75, 45))
 	for shelf := 0; shelf < 2; shelf++ {
 		y0, y1 := h*(17+shelf*23)/100, h*(36+shelf*23)/100
-		bg.fill(w*73/100, y0, w*94/100, y1, rgb(70, 48, 30))
-		x := w * 74 / 100
-		for k := uint64(0); x < w*92/100; k++ {
-			bw := w * (12 + int(splitmix(c.seed, 100+k+uint64(shelf)*50)%14)) / 1000
+		rect(730, y0, 940, y1, rgb(70, 48, 30))
+		pm := 740
+		for k := uint64(0); pm < 920; k++ {
+			bw := 12 + int(splitmix(c.seed, 100+k+uint64(shelf)*50)%14)
 			top := y0 + (y1-y0)*int(splitmix(c.seed, 200+k+uint64(shelf)*50)%30)/100
-			bg.fill(x, top, min(x+bw, w*93/100), y1, pick(shirts, c.seed, 300+k+uint64(shelf)*50).shade(-20))
-			x += bw + w/400 + 1
+			rect(pm, top, min(pm+bw, 930), y1, pick(shirts, c.seed, 300+k+uint64(shelf)*50).shade(-20))
+			pm += bw + 4
 		}
 	}
 	bg.ellipse(c.clockX, c.clockY, c.clockR+2, c.clockR+2, rgb(60, 60, 60))
@@ -228,7 +238,7 @@ func (c *webcam) drawCaption(p *planes, now time.Time) {
 	tw := c.text.width(s)
 	pad := max(4, p.h/90)
 	y := p.h - c.text.height - 3*pad
-	p.fill(10-pad, y-pad, 10+tw+pad, y+c.text.height+pad, rgb(20, 20, 20))
+	p.fill(10-pad, y-pad, 10+tw+pad, y+c.text.height+pad, rgb(56, 56, 60))
 	c.text.draw(p, s, 10, y, p.w, rgb(255, 255, 255))
 }
 
