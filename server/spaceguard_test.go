@@ -133,7 +133,10 @@ func TestFullDiskLongerThanGrace(t *testing.T) {
 	guard := guardConfig(free)
 	e := startServer(t, func(c *Config) {
 		guard(c)
-		c.Grace = 300 * time.Millisecond // the watchdog runs every 100 ms
+		// The watchdog runs every 100 ms; a grace of 1 s leaves a loaded
+		// machine room for a refused reconnect, while the disk stays full
+		// for four of them.
+		c.Grace = time.Second
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -142,8 +145,11 @@ func TestFullDiskLongerThanGrace(t *testing.T) {
 	waitFor(t, stored(e, "grace", "cam1", 5))
 
 	free.bytes.Store(littleFree)
+	// The guard reads the free space every 10 ms: once /healthz says so,
+	// it has, and every segment from now on is refused.
+	waitFor(t, func() bool { code, _ := health(t, e); return code == http.StatusServiceUnavailable })
 	cp.send(5, 15)
-	deadline := time.Now().Add(6 * e.cfg.Grace)
+	deadline := time.Now().Add(4 * e.cfg.Grace)
 	for time.Now().Before(deadline) {
 		if st := sessionState(t, e, "grace"); st != proto.SessionOpen {
 			t.Fatalf("session %s while the Sentinel retries against a full disk, want open", st)

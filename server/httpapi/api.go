@@ -92,8 +92,8 @@ func (a *API) guard(may func(auth.Claims) bool, h handlerFunc) http.Handler {
 }
 
 // fail answers err: a *httpError as it says, a not-found of the store or
-// the metadata as 404, an invalid argument as 400, anything else as 500
-// with the details logged, not sent.
+// the metadata as 404, an invalid argument as 400, damaged stored data as
+// 500 saying so, anything else as 500 with the details logged, not sent.
 func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var he *httpError
 	switch {
@@ -103,6 +103,11 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 		WriteError(w, http.StatusNotFound, proto.CodeNotFound, "not found")
 	case errors.Is(err, meta.ErrInvalid):
 		WriteError(w, http.StatusBadRequest, proto.CodeBadRequest, err.Error())
+	case errors.Is(err, store.ErrCorrupt):
+		// Damaged at rest: the operator must hear of it, the client may
+		// know why (the message names no path).
+		a.Log.Error("stored data damaged", "method", r.Method, "path", r.URL.Path, "err", err)
+		WriteError(w, http.StatusInternalServerError, proto.CodeInternal, "the stored segment is damaged: it fails its checksum")
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
 		// The client went away; nobody reads an answer.
 	default:
