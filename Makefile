@@ -50,6 +50,9 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseInit$$' -fuzztime $$(( 30000 * $(FUZZSCALE) ))x ./proto
 	$(GO) test -run '^$$' -fuzz '^FuzzParseMedia$$' -fuzztime $$(( 30000 * $(FUZZSCALE) ))x ./proto
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeMessage$$' -fuzztime $$(( 50000 * $(FUZZSCALE) ))x ./proto
+	$(GO) test -run '^$$' -fuzz '^FuzzReassembler$$' -fuzztime $$(( 20000 * $(FUZZSCALE) ))x ./proto
+	$(GO) test -run '^$$' -fuzz '^FuzzVerify$$' -fuzztime $$(( 20000 * $(FUZZSCALE) ))x ./server/auth
+	$(GO) test -run '^$$' -fuzz '^FuzzVerifyStreamKey$$' -fuzztime $$(( 20000 * $(FUZZSCALE) ))x ./server/auth
 	$(GO) test -run '^$$' -fuzz '^FuzzCopySegment$$' -fuzztime $$(( 10000 * $(FUZZSCALE) ))x ./server/httpapi
 	$(GO) test -run '^$$' -fuzz '^FuzzDeliver$$' -fuzztime $$(( 20000 * $(FUZZSCALE) ))x ./client
 	$(GO) test -run '^$$' -fuzz '^FuzzResponseError$$' -fuzztime $$(( 20000 * $(FUZZSCALE) ))x ./client
