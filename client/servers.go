@@ -100,3 +100,7 @@ func (r *rotation) failed(i int) int {
 func failover(err error) bool {
 	return err != nil && !errors.Is(err, ErrConflict)
 }
+
+// ServerList returns the servers c names, in the order they are tried:
+// Servers, or the comma-separated Server.
+func (c Config) ServerList() Servers { return c.withDefaults().Servers }
