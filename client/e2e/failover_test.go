@@ -83,46 +83,58 @@ func TestFailoverFirstServerDown(t *testing.T) {
 	}
 }
 
-// TestFailoverMidStream: the publisher's server shuts down mid-stream and
-// the publisher moves to the other, independent server. That server knows
-// nothing of the stream (welcome.next 0), so the publisher resumes there
-// from its backlog: the new node's data has no gap from its next on, and
-// the first node keeps what it had stored.
+// TestFailoverMidStream: the publisher's server shuts down, or its
+// connection is cut, mid-stream and the publisher moves to the other,
+// independent server. That server knows nothing of the stream
+// (welcome.next 0), so the publisher resumes there from its backlog: the
+// new node's data has no gap from its next on, and the first node keeps
+// what it had stored.
 func TestFailoverMidStream(t *testing.T) {
-	ctx := testCtx(t)
-	a, b := startServer(t), startServer(t)
-	c := makeClip(t, 2, 10)
+	tests := []struct {
+		name string
+		fail func(a *env)
+	}{
+		{"server shuts down", (*env).down},
+		{"connection dropped", func(a *env) { a.proxy.cut() }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := testCtx(t)
+			a, b := startServer(t), startServer(t)
+			c := makeClip(t, 2, 10)
 
-	p := client.NewPublisher(listConfig(a.config(auth.RoleSentinel, "cam-1"), a.url(), b.url()),
-		proto.Hello{Sentinel: "cam-1"}, client.PublishOptions{})
-	end := publish(t, ctx, p)
-	p.Init(1, c.init)
-	for _, s := range c.segs[:10] {
-		p.Segment(s)
-	}
-	ha := client.NewHistory(a.config(auth.RoleReviewer, "r1"))
-	for ctx.Err() == nil && p.Stats().Session == "" {
-		time.Sleep(5 * time.Millisecond)
-	}
-	sid := p.Stats().Session
-	waitStored(t, ctx, ha, sid, "cam-1", 10)
-	onA, _ := storedSeqs(t, ctx, ha, sid, "cam-1")
+			p := client.NewPublisher(listConfig(a.config(auth.RoleSentinel, "cam-1"), a.url(), b.url()),
+				proto.Hello{Sentinel: "cam-1"}, client.PublishOptions{})
+			end := publish(t, ctx, p)
+			p.Init(1, c.init)
+			for _, s := range c.segs[:10] {
+				p.Segment(s)
+			}
+			ha := client.NewHistory(a.config(auth.RoleReviewer, "r1"))
+			for ctx.Err() == nil && p.Stats().Session == "" {
+				time.Sleep(5 * time.Millisecond)
+			}
+			sid := p.Stats().Session
+			waitStored(t, ctx, ha, sid, "cam-1", 10)
+			onA, _ := storedSeqs(t, ctx, ha, sid, "cam-1")
 
-	a.down()
-	for _, s := range c.segs[10:] {
-		p.Segment(s)
-	}
-	end()
-	if st := p.Stats(); st.Session != sid || st.Connects != 2 {
-		t.Errorf("stats %+v: want session %s and 2 connects", st, sid)
-	}
-	hb := client.NewHistory(b.config(auth.RoleReviewer, "r1"))
-	seqs, disc := storedSeqs(t, ctx, hb, sid, "cam-1")
-	if got, want := fmt.Sprint(seqs), seqList(0, 20); got != want || len(disc) != 0 {
-		t.Errorf("second server stored %s (discontinuities %v), want %s", got, disc, want)
-	}
-	if got, want := fmt.Sprint(onA), seqList(0, 10); got != want {
-		t.Errorf("first server stored %s, want %s", got, want)
+			tc.fail(a)
+			for _, s := range c.segs[10:] {
+				p.Segment(s)
+			}
+			end()
+			if st := p.Stats(); st.Session != sid || st.Connects != 2 {
+				t.Errorf("stats %+v: want session %s and 2 connects", st, sid)
+			}
+			hb := client.NewHistory(b.config(auth.RoleReviewer, "r1"))
+			seqs, disc := storedSeqs(t, ctx, hb, sid, "cam-1")
+			if got, want := fmt.Sprint(seqs), seqList(0, 20); got != want || len(disc) != 0 {
+				t.Errorf("second server stored %s (discontinuities %v), want %s", got, disc, want)
+			}
+			if got, want := fmt.Sprint(onA), seqList(0, 10); got != want {
+				t.Errorf("first server stored %s, want %s", got, want)
+			}
+		})
 	}
 }
 
