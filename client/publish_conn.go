@@ -170,11 +170,33 @@ func (p *Publisher) welcome(w *proto.Welcome, base string) {
 			"from", w.Next, "to", p.bl.items[0].seq-1)
 	}
 	p.stats.Resent += p.bl.resume(w.Next)
+	p.aboveGeneration(w.Generation)
 	p.hello.Session = w.Session
 	p.stats.Session = w.Session
 	p.stats.Connected = true
 	p.stats.Connects++
 	p.log.Info("publishing", "server", base, "session", w.Session, "next", w.Next, "queued", p.bl.unsent())
+}
+
+// aboveGeneration moves the wire generations above stored, the last init
+// generation the server holds for the session, when that is beyond the
+// latest this publisher has sent there: a node it failed over to that got
+// the session from an earlier run of the Sentinel. Re-sending an older
+// generation there is refused for good, so what is still to be sent starts
+// a new generation instead (a discontinuity, not an error). A server that
+// only holds what this publisher sent is never ahead: nothing changes.
+// Caller holds p.mu.
+func (p *Publisher) aboveGeneration(stored uint64) {
+	if p.cur == nil || stored <= p.genBase+p.cur.gen {
+		return
+	}
+	first := p.cur.gen
+	if len(p.bl.items) > 0 {
+		first = min(first, p.bl.items[0].init.gen)
+	}
+	p.log.Warn("server holds a later init generation; continuing above it",
+		"stored", stored, "was", p.genBase+first, "now", stored+1)
+	p.genBase = stored + 1 - first
 }
 
 // read handles the server's messages until the connection fails.

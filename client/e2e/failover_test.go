@@ -207,3 +207,62 @@ func TestFailoverWatcher(t *testing.T) {
 		t.Errorf("%d init segments, want one per server", inits)
 	}
 }
+
+// TestFailoverHigherGeneration: the node the publisher fails over to holds
+// a later init generation of the session (stored by an earlier run of the
+// Sentinel) than the publisher has sent. The publisher must not re-send an
+// older generation there, which the node refuses for good, but continue
+// with a new one above the node's: the stream goes on on that node.
+func TestFailoverHigherGeneration(t *testing.T) {
+	ctx := testCtx(t)
+	a, b := startServer(t), startServer(t)
+	c := makeClip(t, 2, 10)
+	hello := proto.Hello{Sentinel: "cam-1", Session: "exam-1"}
+
+	// An earlier run on A, cut off without an end (the session stays
+	// open): generations 1 to 3, one segment each.
+	x := client.NewPublisher(a.config(auth.RoleSentinel, "cam-1"), hello, client.PublishOptions{})
+	xctx, stopX := context.WithCancel(ctx)
+	xdone := make(chan error, 1)
+	go func() { xdone <- x.Run(xctx) }()
+	for g := range uint64(3) {
+		x.Init(g+1, c.init)
+		x.Segment(c.segs[10*(g%2)]) // keyframes
+	}
+	ha := client.NewHistory(a.config(auth.RoleReviewer, "r1"))
+	for ctx.Err() == nil && x.Stats().Session == "" {
+		time.Sleep(5 * time.Millisecond)
+	}
+	waitStored(t, ctx, ha, "exam-1", "cam-1", 3)
+	stopX()
+	<-xdone
+
+	// This run starts on B, which has nothing, then moves to A.
+	p := client.NewPublisher(listConfig(a.config(auth.RoleSentinel, "cam-1"), b.url(), a.url()), hello, client.PublishOptions{})
+	end := publish(t, ctx, p)
+	p.Init(1, c.init)
+	for _, s := range c.segs[:10] {
+		p.Segment(s)
+	}
+	hb := client.NewHistory(b.config(auth.RoleReviewer, "r1"))
+	for ctx.Err() == nil && p.Stats().Session == "" {
+		time.Sleep(5 * time.Millisecond)
+	}
+	waitStored(t, ctx, hb, "exam-1", "cam-1", 10)
+	b.down()
+	for _, s := range c.segs[10:] {
+		p.Segment(s)
+	}
+	end()
+	seqs, _ := storedSeqs(t, ctx, ha, "exam-1", "cam-1")
+	if got, want := fmt.Sprint(seqs), seqList(0, 20); got != want {
+		t.Errorf("A stored %s, want %s", got, want)
+	}
+	list, err := ha.Segments(ctx, "exam-1", "cam-1", time.Time{}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := list[len(list)-1].Generation; g <= 3 {
+		t.Errorf("last segment of generation %d, want one above the stored 3", g)
+	}
+}
