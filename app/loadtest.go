@@ -26,7 +26,7 @@ func init() {
 func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("loadtest", stderr)
 	var cfg loadtest.Config
-	fs.StringVar(&cfg.Server, "server", "", "server base URL (default: an embedded server in this process)")
+	fs.StringVar(&cfg.Server, "server", "", "server base URL, or several separated by commas: Sentinels publish to the first, watchers are spread over the others and reported per node (default: an embedded server in this process)")
 	secret := secretFlags(fs)
 	fs.IntVar(&cfg.Sentinels, "sentinels", 10, "replayed Sentinels")
 	fs.IntVar(&cfg.Watchers, "watchers", 1, "watcher connections")

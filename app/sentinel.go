@@ -44,7 +44,7 @@ func (d detailFlags) Set(v string) error {
 
 func runSentinel(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("sentinel", stderr)
-	serverURL := fs.String("server", os.Getenv("PROCTOR_SERVER"), "server base URL, http(s)://host:port (default $PROCTOR_SERVER)")
+	serverURL := fs.String("server", os.Getenv("PROCTOR_SERVER"), "server base URL, http(s)://host:port, or several separated by commas: the next is tried when one fails (default $PROCTOR_SERVER)")
 	tok := fs.String("token", "", "sentinel access token (default $"+EnvToken+"; or signed here with the server secret)")
 	secret := secretFlags(fs)
 	id := fs.String("id", defaultSentinelID(), "Sentinel id (1-64 of a-z A-Z 0-9 - _)")
@@ -82,6 +82,10 @@ func runSentinel(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if *serverURL == "" {
 		return &ExitError{Code: 2, Err: errors.New("--server URL is required")}
 	}
+	servers, err := client.ParseServers(*serverURL)
+	if err != nil {
+		return &ExitError{Code: 2, Err: fmt.Errorf("--server: %w", err)}
+	}
 	if !proto.ValidID(*id) {
 		return &ExitError{Code: 2, Err: fmt.Errorf("--id %q: 1-64 of a-z A-Z 0-9 - _", *id)}
 	}
@@ -95,7 +99,7 @@ func runSentinel(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	cfg.Log = log
 	pub, err := sentinel.NewPublication(cfg, sentinel.PublishConfig{
-		Client:  client.Config{Server: *serverURL, Token: token, Log: log},
+		Client:  client.Config{Servers: servers, Token: token, Log: log},
 		ID:      *id,
 		Session: *session,
 		Details: details,
@@ -113,7 +117,7 @@ func runSentinel(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if c.NativeSize {
 		sz = "source"
 	}
-	log.Info("sentinel starting", "sentinel", *id, "server", *serverURL, "source", c.Source, "kind", c.Kind(),
+	log.Info("sentinel starting", "sentinel", *id, "server", servers.String(), "source", c.Source, "kind", c.Kind(),
 		"size", sz, "fps", c.FPS, "gop", c.GOP, "low_latency", c.LowLatency)
 	stopStatus := sentinelStatus(pub, log, 30*time.Second)
 	err = pub.Run(ctx)

@@ -24,7 +24,7 @@ func init() {
 
 func runView(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("view", stderr)
-	server := fs.String("server", os.Getenv("PROCTOR_SERVER"), "server URL, http(s)://host:port (default $PROCTOR_SERVER or the last one used)")
+	server := fs.String("server", os.Getenv("PROCTOR_SERVER"), "server URL, http(s)://host:port, or several separated by commas (tried in turn); default $PROCTOR_SERVER or the last one used")
 	token := fs.String("token", os.Getenv("PROCTOR_TOKEN"), "proctor or reviewer token (default $PROCTOR_TOKEN)")
 	level := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	focus := fs.String("focus", "", "open this session's focus view once it is live")

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"strings"
 	"time"
 
@@ -24,13 +23,19 @@ type viewDialer struct {
 // viewDialTimeout bounds the checks of one connection attempt.
 const viewDialTimeout = 8 * time.Second
 
+// Dial takes one server URL or several separated by commas (the nodes of
+// a cluster): the checks and the Watcher move to the next when one fails.
 func (d *viewDialer) Dial(ctx context.Context, server, token string) (ui.Backend, error) {
-	server = strings.TrimRight(strings.TrimSpace(server), "/")
-	u, err := url.Parse(server)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("%w: %q", ui.ErrAddress, server)
+	servers, err := client.ParseServers(server)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ui.ErrAddress, err)
 	}
-	cfg := client.Config{Server: server, Token: token, Log: d.log}
+	for _, s := range servers {
+		if !strings.HasPrefix(s, "http://") && !strings.HasPrefix(s, "https://") {
+			return nil, fmt.Errorf("%w: %q: want http(s)://host:port", ui.ErrAddress, s)
+		}
+	}
+	cfg := client.Config{Servers: servers, Token: token, Log: d.log}
 	h := client.NewHistory(cfg)
 	cctx, cancel := context.WithTimeout(ctx, viewDialTimeout)
 	defer cancel()

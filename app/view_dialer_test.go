@@ -48,6 +48,9 @@ func TestViewDialErrors(t *testing.T) {
 	}{
 		{"not a URL", "ftp://example.org", "x", ui.ErrAddress},
 		{"no host", "http://", "x", ui.ErrAddress},
+		{"bad URL in a list", srv + ",ftp://example.org", "x", ui.ErrAddress},
+		{"websocket URL in a list", srv + ",ws://example.org", "x", ui.ErrAddress},
+		{"nothing listening on any", closed + "," + closed, "x", ui.ErrUnreachable},
 		{"nothing listening", closed, "x", ui.ErrUnreachable},
 		{"garbage token", srv, "not-a-token", ui.ErrRefused},
 		{"expired token", srv, expired, ui.ErrRefused},
@@ -68,6 +71,25 @@ func TestViewDialErrors(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("connects through a list whose first server is down", func(t *testing.T) {
+		b, err := d.Dial(ctx, closed+", "+srv, signer.Sign(auth.Claims{Role: auth.RoleProctor}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer b.Close()
+		timeout := time.After(20 * time.Second)
+		for {
+			select {
+			case ev := <-b.Events():
+				if e, ok := ev.(ui.ConnState); ok && e.Connected {
+					return
+				}
+			case <-timeout:
+				t.Fatal("the watcher did not connect to the second server")
+			}
+		}
+	})
 
 	t.Run("connects and lists Sentinels", func(t *testing.T) {
 		b, err := d.Dial(ctx, srv+"/", signer.Sign(auth.Claims{Role: auth.RoleProctor}))

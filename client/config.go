@@ -23,8 +23,12 @@ import (
 // Config says how to reach the server. The zero values of the optional
 // fields are replaced by the defaults below.
 type Config struct {
-	// Server is the base URL, http(s)://host:port.
+	// Server is the base URL, http(s)://host:port, or several separated by
+	// commas (see Servers).
 	Server string
+	// Servers, when set, is the list of base URLs tried in order, moving
+	// to the next when one fails; it takes precedence over Server.
+	Servers Servers
 	// Token is sent as "Authorization: Bearer <token>".
 	Token string
 	// Log receives the client's logs; nil discards them.
@@ -69,15 +73,36 @@ func (c Config) withDefaults() Config {
 	if c.Buffer <= 0 {
 		c.Buffer = DefaultBuffer
 	}
-	c.Server = strings.TrimRight(c.Server, "/")
+	if len(c.Servers) == 0 {
+		c.Servers = splitServers(c.Server)
+	} else {
+		c.Servers = splitServers(c.Servers.String())
+	}
+	if len(c.Servers) == 0 {
+		c.Servers = Servers{""} // dialling it reports the missing URL
+	}
+	c.Server = c.Servers[0]
 	return c
 }
 
-// url joins the server base URL and path; ws switches the scheme to ws(s).
-func (c Config) url(path string, ws bool) (string, error) {
-	u, err := url.Parse(c.Server + path)
+// rotation returns a fresh place in the server list.
+func (c Config) rotation() *rotation { return &rotation{n: len(c.Servers)} }
+
+// base returns server i of the list (of a Config with defaults).
+func (c Config) base(i int) string {
+	if i < 0 || i >= len(c.Servers) {
+		return c.Server
+	}
+	return c.Servers[i]
+}
+
+// urlAt joins the base URL of server i and path; ws switches the scheme
+// to ws(s).
+func (c Config) urlAt(i int, path string, ws bool) (string, error) {
+	server := c.base(i)
+	u, err := url.Parse(server + path)
 	if err != nil {
-		return "", fmt.Errorf("server url %q: %w", c.Server, err)
+		return "", fmt.Errorf("server url %q: %w", server, err)
 	}
 	switch u.Scheme {
 	case "http", "ws":
@@ -89,7 +114,7 @@ func (c Config) url(path string, ws bool) (string, error) {
 			u.Scheme = "wss"
 		}
 	default:
-		return "", fmt.Errorf("server url %q: scheme must be http or https", c.Server)
+		return "", fmt.Errorf("server url %q: scheme must be http or https", server)
 	}
 	if !ws && u.Scheme[0] == 'w' {
 		u.Scheme = "http" + u.Scheme[2:]
@@ -105,10 +130,11 @@ func (c Config) header() http.Header {
 	return h
 }
 
-// dial opens a WebSocket to path. A refused handshake becomes a
-// *ServerError (401, 403, ...) and a network failure wraps ErrUnreachable.
-func (c Config) dial(ctx context.Context, path string) (*websocket.Conn, error) {
-	u, err := c.url(path, true)
+// dial opens a WebSocket to path on server i of the list. A refused
+// handshake becomes a *ServerError (401, 403, ...) and a network failure
+// wraps ErrUnreachable.
+func (c Config) dial(ctx context.Context, i int, path string) (*websocket.Conn, error) {
+	u, err := c.urlAt(i, path, true)
 	if err != nil {
 		return nil, err
 	}

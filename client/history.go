@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -26,12 +28,13 @@ const maxJSON = 64 << 20
 type History struct {
 	cfg Config
 	log *slog.Logger
+	srv *rotation // the server in use, shared by concurrent requests
 }
 
-// NewHistory returns a History for cfg.Server.
+// NewHistory returns a History for cfg's servers.
 func NewHistory(cfg Config) *History {
 	cfg = cfg.withDefaults()
-	return &History{cfg: cfg, log: cfg.Log.With("component", "history")}
+	return &History{cfg: cfg, log: cfg.Log.With("component", "history"), srv: cfg.rotation()}
 }
 
 // Query filters GET /v1/sessions. Zero fields do not filter.
@@ -87,9 +90,39 @@ func streamPath(sid, id string) (string, error) {
 }
 
 // do sends a request and returns the response when its status is 2xx;
-// otherwise the response is closed and an error returned.
+// otherwise the response is closed and an error returned. A server that
+// cannot be reached or answers that it is unavailable is passed over for
+// the next one of the list (see failsOver), each tried at most once.
 func (h *History) do(ctx context.Context, method, path string, q url.Values, body any) (*http.Response, error) {
-	u, err := h.cfg.url(path, false)
+	var payload []byte
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		payload = b
+	}
+	start := h.srv.current()
+	var err error
+	for k := range len(h.cfg.Servers) {
+		i := (start + k) % len(h.cfg.Servers)
+		var resp *http.Response
+		resp, err = h.doAt(ctx, i, method, path, q, payload, body != nil)
+		if err == nil {
+			return resp, nil
+		}
+		if ctx.Err() != nil || !failsOver(method, err) || len(h.cfg.Servers) == 1 {
+			return nil, err
+		}
+		h.log.Warn("history request failed; trying the next server", "server", h.cfg.base(i), "err", err)
+		h.srv.failed(i)
+	}
+	return nil, err
+}
+
+// doAt sends one request to server i of the list.
+func (h *History) doAt(ctx context.Context, i int, method, path string, q url.Values, payload []byte, hasBody bool) (*http.Response, error) {
+	u, err := h.cfg.urlAt(i, path, false)
 	if err != nil {
 		return nil, err
 	}
@@ -97,19 +130,15 @@ func (h *History) do(ctx context.Context, method, path string, q url.Values, bod
 		u += "?" + q.Encode()
 	}
 	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return nil, err
-		}
-		rd = bytes.NewReader(b)
+	if hasBody {
+		rd = bytes.NewReader(payload)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
 		return nil, err
 	}
 	req.Header = h.cfg.header()
-	if body != nil {
+	if hasBody {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := h.cfg.HTTP.Do(req)
@@ -117,13 +146,41 @@ func (h *History) do(ctx context.Context, method, path string, q url.Values, bod
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("%s %s: %w", method, path, ctx.Err())
 		}
-		return nil, fmt.Errorf("%s %s: %w: %v", method, path, ErrUnreachable, err)
+		return nil, fmt.Errorf("%s %s: %w: %w", method, path, ErrUnreachable, err)
 	}
 	if resp.StatusCode/100 != 2 {
 		defer resp.Body.Close()
 		return nil, fmt.Errorf("%s %s: %w", method, path, responseError(resp))
 	}
 	return resp, nil
+}
+
+// failsOver reports whether a failed request goes to the next server: the
+// server said it is unavailable (502, 503, 504, codes unavailable and
+// shutdown), or it could not be reached. A request that changes something
+// (POST) is sent again only when its connection was never made, so a
+// marker is not added twice.
+func failsOver(method string, err error) bool {
+	var se *ServerError
+	if errors.As(err, &se) {
+		switch se.Code {
+		case proto.CodeUnavailable, proto.CodeShutdown:
+			return true
+		}
+		switch se.Status {
+		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			return true
+		}
+		return false
+	}
+	if !errors.Is(err, ErrUnreachable) {
+		return false
+	}
+	if method == http.MethodGet || method == http.MethodHead {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
 }
 
 // getJSON fetches path and decodes its JSON answer into v.

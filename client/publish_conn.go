@@ -45,7 +45,8 @@ func (p *Publisher) Run(ctx context.Context) (err error) {
 
 	bo := newBackoff(p.cfg.MinBackoff, p.cfg.MaxBackoff)
 	for {
-		err := p.connection(ctx, bo)
+		srv := p.srv.current()
+		err := p.connection(ctx, bo, srv)
 		if p.isEnding() && (errors.Is(err, errEnded) || ctx.Err() != nil) {
 			return nil
 		}
@@ -60,7 +61,12 @@ func (p *Publisher) Run(ctx context.Context) (err error) {
 			p.log.Error("ingest refused", "err", err)
 			return fmt.Errorf("publish %s: %w", p.id, err)
 		}
-		p.log.Warn("ingest connection lost; reconnecting", "err", err)
+		p.log.Warn("ingest connection lost; reconnecting", "err", err, "server", p.cfg.base(srv))
+		if failover(err) {
+			if next := p.srv.failed(srv); next != srv {
+				p.log.Info("trying the next server", "server", p.cfg.base(next))
+			}
+		}
 		if bo.wait(ctx) != nil {
 			if p.isEnding() {
 				return nil
@@ -76,10 +82,11 @@ func (p *Publisher) isEnding() bool {
 	return p.ending
 }
 
-// connection runs one ingest connection: hello, welcome, then the writer
-// loop here and a reader goroutine for control messages.
-func (p *Publisher) connection(ctx context.Context, bo *backoff) error {
-	conn, err := p.cfg.dial(ctx, "/v1/ingest")
+// connection runs one ingest connection to server srv of the list: hello,
+// welcome, then the writer loop here and a reader goroutine for control
+// messages.
+func (p *Publisher) connection(ctx context.Context, bo *backoff, srv int) error {
+	conn, err := p.cfg.dial(ctx, srv, "/v1/ingest")
 	if err != nil {
 		return err
 	}
@@ -99,7 +106,7 @@ func (p *Publisher) connection(ctx context.Context, bo *backoff) error {
 	if err != nil {
 		return err
 	}
-	p.welcome(w)
+	p.welcome(w, p.cfg.base(srv))
 
 	keepalive(conn)
 	readErr := make(chan error, 1)
@@ -144,8 +151,8 @@ func readWelcome(conn *websocket.Conn) (*proto.Welcome, error) {
 	return nil, fmt.Errorf("read welcome: unexpected %T", m)
 }
 
-// welcome applies the server's resume point to the backlog.
-func (p *Publisher) welcome(w *proto.Welcome) {
+// welcome applies the resume point of the server at base to the backlog.
+func (p *Publisher) welcome(w *proto.Welcome, base string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.based {
@@ -163,11 +170,33 @@ func (p *Publisher) welcome(w *proto.Welcome) {
 			"from", w.Next, "to", p.bl.items[0].seq-1)
 	}
 	p.stats.Resent += p.bl.resume(w.Next)
+	p.aboveGeneration(w.Generation)
 	p.hello.Session = w.Session
 	p.stats.Session = w.Session
 	p.stats.Connected = true
 	p.stats.Connects++
-	p.log.Info("publishing", "session", w.Session, "next", w.Next, "queued", p.bl.unsent())
+	p.log.Info("publishing", "server", base, "session", w.Session, "next", w.Next, "queued", p.bl.unsent())
+}
+
+// aboveGeneration moves the wire generations above stored, the last init
+// generation the server holds for the session, when that is beyond the
+// latest this publisher has sent there: a node it failed over to that got
+// the session from an earlier run of the Sentinel. Re-sending an older
+// generation there is refused for good, so what is still to be sent starts
+// a new generation instead (a discontinuity, not an error). A server that
+// only holds what this publisher sent is never ahead: nothing changes.
+// Caller holds p.mu.
+func (p *Publisher) aboveGeneration(stored uint64) {
+	if p.cur == nil || stored <= p.genBase+p.cur.gen {
+		return
+	}
+	first := p.cur.gen
+	if len(p.bl.items) > 0 {
+		first = min(first, p.bl.items[0].init.gen)
+	}
+	p.log.Warn("server holds a later init generation; continuing above it",
+		"stored", stored, "was", p.genBase+first, "now", stored+1)
+	p.genBase = stored + 1 - first
 }
 
 // read handles the server's messages until the connection fails.

@@ -55,7 +55,9 @@ type PublishStats struct {
 
 // Publisher is one Sentinel's ingest connection. Segment and Init only
 // queue; Run does the network work, reconnecting with backoff and resuming
-// at the sequence the server expects. Sequence numbers start at the first
+// at the sequence the server expects. With several servers in the Config a
+// failed connection moves on to the next, which is welcomed the same way:
+// it resumes at that server's next. Sequence numbers start at the first
 // welcome's next and grow by one per Segment call, so segments dropped from
 // the backlog show up at the server as a recorded gap.
 type Publisher struct {
@@ -63,6 +65,7 @@ type Publisher struct {
 	cfg  Config
 	log  *slog.Logger
 	opts PublishOptions
+	srv  *rotation // the server in use; Run only
 	wake chan struct{}
 	done chan struct{} // closed when Run returns
 
@@ -98,6 +101,7 @@ func NewPublisher(cfg Config, hello proto.Hello, opts PublishOptions) *Publisher
 		cfg:   cfg,
 		log:   cfg.Log.With("component", "publisher", "sentinel", hello.Sentinel),
 		opts:  opts,
+		srv:   cfg.rotation(),
 		wake:  make(chan struct{}, 1),
 		done:  make(chan struct{}),
 		hello: hello,

@@ -39,7 +39,8 @@ func (w *Watcher) Run(ctx context.Context) error {
 
 	bo := newBackoff(w.cfg.MinBackoff, w.cfg.MaxBackoff)
 	for {
-		err := w.connection(ctx, bo)
+		srv := w.srv.current()
+		err := w.connection(ctx, bo, srv)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -52,17 +53,22 @@ func (w *Watcher) Run(ctx context.Context) error {
 		if errors.As(err, &se) && se.Code == proto.CodeLimit && strings.Contains(se.Message, "subscription") {
 			w.overLimit(se)
 		}
-		w.log.Warn("watch connection lost; reconnecting", "err", err)
+		w.log.Warn("watch connection lost; reconnecting", "err", err, "server", w.cfg.base(srv))
+		if failover(err) {
+			if next := w.srv.failed(srv); next != srv {
+				w.log.Info("trying the next server", "server", w.cfg.base(next))
+			}
+		}
 		if bo.wait(ctx) != nil {
 			return nil
 		}
 	}
 }
 
-// connection runs one /v1/watch connection: this goroutine reads, a second
-// one writes the queued control messages.
-func (w *Watcher) connection(ctx context.Context, bo *backoff) error {
-	conn, err := w.cfg.dial(ctx, "/v1/watch")
+// connection runs one /v1/watch connection to server srv of the list:
+// this goroutine reads, a second one writes the queued control messages.
+func (w *Watcher) connection(ctx context.Context, bo *backoff, srv int) error {
+	conn, err := w.cfg.dial(ctx, srv, "/v1/watch")
 	if err != nil {
 		return err
 	}
@@ -89,7 +95,7 @@ func (w *Watcher) connection(ctx context.Context, bo *backoff) error {
 		w.mu.Unlock()
 	}()
 	w.event(ConnState{Connected: true})
-	w.log.Info("watching", "server", w.cfg.Server)
+	w.log.Info("watching", "server", w.cfg.base(srv))
 
 	keepalive(conn)
 	var wg sync.WaitGroup

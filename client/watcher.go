@@ -24,10 +24,13 @@ const eventBuffer = 256
 // Watcher is one live connection to /v1/watch shared by many
 // subscriptions. Run connects and reconnects with backoff; after a
 // reconnect every subscription resumes after the last segment it got, and
-// non-zero frame rate requests are sent again.
+// non-zero frame rate requests are sent again. With several servers in the
+// Config a failed connection moves on to the next one, where the
+// subscriptions resume the same way.
 type Watcher struct {
 	cfg    Config
 	log    *slog.Logger
+	srv    *rotation // the server in use; Run only
 	events chan any
 	wake   chan struct{}
 	done   chan struct{} // closed when Run returns
@@ -51,6 +54,7 @@ func NewWatcher(cfg Config) *Watcher {
 	return &Watcher{
 		cfg:    cfg,
 		log:    cfg.Log.With("component", "watcher"),
+		srv:    cfg.rotation(),
 		events: make(chan any, eventBuffer),
 		wake:   make(chan struct{}, 1),
 		done:   make(chan struct{}),

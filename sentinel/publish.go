@@ -97,7 +97,7 @@ func (p *Publication) Run(ctx context.Context) error {
 	_, err := client.NewHistory(p.pc.Client).Health(cctx)
 	cancel()
 	if err != nil {
-		return fmt.Errorf("server %s: %w", p.pc.Client.Server, err)
+		return fmt.Errorf("server %s: %w", p.pc.Client.ServerList(), err)
 	}
 	pctx, stopPub := context.WithCancel(context.Background())
 	defer stopPub()

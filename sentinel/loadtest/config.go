@@ -5,12 +5,19 @@ import (
 	"io"
 	"log/slog"
 	"time"
+
+	"proctor/client"
 )
 
 // Config describes one load test.
 type Config struct {
-	// Server is the base URL, http(s)://host:port.
+	// Server is the base URL, http(s)://host:port, or several separated
+	// by commas: the Sentinels publish to the first, the watchers are
+	// spread round robin over the others, and the report has a part per
+	// node (see nodes.go).
 	Server string
+	// Servers is Server parsed, filled by Validate.
+	Servers client.Servers
 	// SentinelToken returns a sentinel token for id; WatcherToken is a
 	// proctor (or admin) token.
 	SentinelToken func(id string) string
@@ -50,6 +57,11 @@ func (c *Config) Validate() error {
 	if c.Server == "" {
 		return fmt.Errorf("%w: no server", ErrConfig)
 	}
+	servers, err := client.ParseServers(c.Server)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	c.Servers = servers
 	if c.SentinelToken == nil {
 		return fmt.Errorf("%w: no sentinel tokens", ErrConfig)
 	}

@@ -23,11 +23,12 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	if cfg.LowLatency {
 		r.Picture += " low-latency"
 	}
-	hctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	_, err := client.NewHistory(client.Config{Server: cfg.Server, Log: cfg.Log}).Health(hctx)
-	cancel()
-	if err != nil {
-		return r, fmt.Errorf("server %s: %w", cfg.Server, err)
+	if err := checkServers(ctx, &cfg); err != nil {
+		return r, err
+	}
+	ingest := cfg.Servers[0]
+	if len(cfg.Servers) > 1 {
+		r.Ingest = ingest
 	}
 	c, err := encodeClip(&cfg)
 	if err != nil {
@@ -48,7 +49,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	for i := range reps {
 		id := fmt.Sprintf("%s-%d", cfg.Prefix, i)
 		rp := &replayer{id: id, session: fmt.Sprintf("%s-%s-%d", cfg.Prefix, runID, i)}
-		rp.pub = client.NewPublisher(client.Config{Server: cfg.Server, Token: cfg.SentinelToken(id), Log: cfg.Log},
+		rp.pub = client.NewPublisher(client.Config{Server: ingest, Token: cfg.SentinelToken(id), Log: cfg.Log},
 			proto.Hello{Sentinel: id, Session: rp.session, Source: proto.SourceTest, Details: map[string]string{"load": runID}},
 			client.PublishOptions{})
 		reps[i] = rp
@@ -153,6 +154,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	endPublishers(reps)
 
 	var joins, lats []time.Duration
+	nodes := newNodeTally(&cfg)
 	for _, f := range followers {
 		f.tail(last[f.id], lastOK[f.id])
 		f.mu.Lock()
@@ -168,8 +170,10 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 			joins = append(joins, f.join)
 		}
 		lats = append(lats, f.latency...)
+		nodes.add(f)
 		f.mu.Unlock()
 	}
+	r.Nodes = nodes.report()
 	r.Expected = r.Delivered + r.Skipped + r.Lost
 	r.Join, r.Latency = percentiles(joins), percentiles(lats)
 	r.ClipFrames = len(c.segs)
@@ -180,6 +184,20 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		return r, fmt.Errorf("%w: %d of %d", ErrLost, r.Lost, r.Expected)
 	}
 	return r, nil
+}
+
+// checkServers asks every server of the list for its health, so a run
+// does not start with a node missing.
+func checkServers(ctx context.Context, cfg *Config) error {
+	for _, u := range cfg.Servers {
+		hctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		_, err := client.NewHistory(client.Config{Server: u, Log: cfg.Log}).Health(hctx)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("server %s: %w", u, err)
+		}
+	}
+	return nil
 }
 
 func allSent(reps []*replayer) bool {
@@ -227,11 +245,12 @@ func subscribe(cfg *Config, reps []*replayer) ([]*client.Watcher, []*follower) {
 	var ws []*client.Watcher
 	var fs []*follower
 	for w := 0; w < cfg.Watchers; w++ {
-		wc := client.NewWatcher(client.Config{Server: cfg.Server, Token: cfg.WatcherToken, Log: cfg.Log, Buffer: 256})
+		node := cfg.edgeOf(w)
+		wc := client.NewWatcher(client.Config{Server: cfg.edges()[node], Token: cfg.WatcherToken, Log: cfg.Log, Buffer: 256})
 		ws = append(ws, wc)
 		for j := 0; j < cfg.PerWatcher; j++ {
 			rp := reps[(w*cfg.PerWatcher+j)%len(reps)]
-			f := &follower{id: rp.id, start: time.Now(), sentAtStart: rp.sent.Load()}
+			f := &follower{id: rp.id, node: node, start: time.Now(), sentAtStart: rp.sent.Load()}
 			f.sub = wc.Subscribe(rp.id, nil)
 			fs = append(fs, f)
 		}

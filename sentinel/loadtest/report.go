@@ -25,6 +25,11 @@ type Report struct {
 
 	Join, Latency Percentiles
 
+	// Ingest and Nodes are set when the run used several servers: the one
+	// the Sentinels published to and the figures of each watchers' node.
+	Ingest string
+	Nodes  []NodeReport
+
 	// CPU is a fraction of one core over the run; Mem in bytes.
 	ServerCPU             float64
 	ServerRSS, ServerPeak int64
@@ -73,6 +78,7 @@ func (r Report) WriteTable(w io.Writer) {
 	row("duplicates", "%d", r.Dups)
 	row("join time p50/p95/p99", "%s", r.Join)
 	row("relay latency p50/p95/p99", "%s", r.Latency)
+	r.writeNodes(w, row)
 	if r.ServerMeasured != "" {
 		row("server CPU", "%.1f%% of one core (%s)", 100*r.ServerCPU, r.ServerMeasured)
 		row("server memory", "RSS %s, peak %s", bytesString(float64(r.ServerRSS)), bytesString(float64(r.ServerPeak)))

@@ -12,6 +12,7 @@ import (
 // delivered, skipped (the server said so), or lost (a silent gap).
 type follower struct {
 	id          string
+	node        int // index of its watcher's node in Config.edges
 	sub         *client.Subscription
 	start       time.Time
 	sentAtStart int64
