@@ -77,3 +77,13 @@ func lastSeq(es []Entry) int64 {
 	}
 	return n
 }
+
+// redisXAdd builds raw XADD arguments for entries the bus would not write.
+type redisXAdd struct {
+	stream string
+	values []string
+}
+
+func (x redisXAdd) args() *redis.XAddArgs {
+	return &redis.XAddArgs{Stream: x.stream, Values: x.values}
+}

@@ -2,6 +2,7 @@ package bus
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -202,6 +203,12 @@ func (w *Writer) send(ctx context.Context, batch []Segment) error {
 	var down error
 	for i, c := range cmds {
 		err := c.Err()
+		if err == nil && c.Val() == nil {
+			// go-redis v9.7.0 leaves the commands of a pipeline that never
+			// got a connection (dial refused) without an error: no reply
+			// is a failure too.
+			err = errNoReply
+		}
 		switch {
 		case err == nil:
 			w.sent.Add(1)
@@ -220,6 +227,8 @@ func (w *Writer) send(ctx context.Context, batch []Segment) error {
 	}
 	return nil
 }
+
+var errNoReply = errors.New("no reply")
 
 // pipeline sends one EVALSHA of the append script per segment.
 func (w *Writer) pipeline(ctx context.Context, batch []Segment) []*redis.Cmd {
