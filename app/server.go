@@ -36,6 +36,7 @@ func serverFlags(fs *flag.FlagSet, c *server.Config) {
 	fs.DurationVar(&c.PingInterval, "ping-interval", server.DefaultPingInterval, "WebSocket keepalive period")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", server.DefaultShutdownTimeout, "bound of the graceful shutdown")
 	fs.DurationVar(&c.SeedIdle, "seed-idle", server.DefaultSeedIdle, "close a seed-protocol connection silent for this long")
+	fs.DurationVar(&c.ClockTolerance, "clock-tolerance", server.DefaultClockTolerance, "store a segment whose time is further than this from the server's clock at its receive time")
 	fs.StringVar(&c.TLSCert, "tls-cert", "", "TLS certificate (PEM); TLS is on when -tls-cert and -tls-key are set")
 	fs.StringVar(&c.TLSKey, "tls-key", "", "TLS private key (PEM)")
 	fs.Func("sync", "fsync policy of the segment store: always, interval or never (default interval)", func(v string) error {

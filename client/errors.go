@@ -93,6 +93,8 @@ func fatal(e *ServerError) bool {
 	switch e.Code {
 	case proto.CodeConflict:
 		return sessionClosed(e)
+	case proto.CodeUnavailable, proto.CodeShutdown, proto.CodeInternal:
+		return false // the server asks for a retry: resume from welcome.next
 	case proto.CodeUnauthorized, proto.CodeForbidden, proto.CodeBadID, proto.CodeBadHeader,
 		proto.CodeBadPayload, proto.CodeBadMessage, proto.CodeTooLarge, proto.CodeBadRequest, proto.CodeSequence,
 		CodeSessionClosed, "closed":

@@ -100,7 +100,6 @@ func (p *Publisher) connection(ctx context.Context, bo *backoff) error {
 		return err
 	}
 	p.welcome(w)
-	bo.reset()
 
 	keepalive(conn)
 	readErr := make(chan error, 1)
@@ -109,7 +108,18 @@ func (p *Publisher) connection(ctx context.Context, bo *backoff) error {
 	err = p.write(ctx, conn, readErr)
 	conn.Close()
 	wg.Wait()
+	if !storeUnavailable(err) {
+		bo.reset() // a welcome: the server took us; the next failure starts over
+	}
 	return err
+}
+
+// storeUnavailable reports whether the server refused a segment because
+// it cannot store just now: the welcome then proves nothing, so the
+// reconnect delay keeps growing instead of hammering a full disk.
+func storeUnavailable(err error) bool {
+	var se *ServerError
+	return errors.As(err, &se) && se.Code == proto.CodeUnavailable
 }
 
 func readWelcome(conn *websocket.Conn) (*proto.Welcome, error) {

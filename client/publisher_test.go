@@ -164,6 +164,7 @@ func TestPublishRefused(t *testing.T) {
 		{name: "forbidden id", refuse: []*proto.Error{proto.NewError(proto.CodeForbidden, "not your id")}, want: ErrForbidden, hellos: 1},
 		{name: "bad id", refuse: []*proto.Error{proto.NewError(proto.CodeBadID, "bad id")}, want: ErrRejected, hellos: 1},
 		{name: "session closed", refuse: []*proto.Error{proto.NewError(CodeSessionClosed, "session s1 is closed")}, want: ErrSessionClosed, hellos: 1},
+		{name: "unavailable is retried", refuse: []*proto.Error{proto.NewError(proto.CodeUnavailable, "cannot store segment 0 now")}, hellos: 2, success: true},
 		{name: "conflict is retried", refuse: []*proto.Error{proto.NewError(proto.CodeConflict, "another publisher"), proto.NewError(proto.CodeConflict, "another publisher")}, hellos: 3, success: true},
 	}
 	for _, tc := range tests {

@@ -34,5 +34,10 @@ const (
 	CodeLimit         = "limit"
 	CodeSequence      = "bad_sequence"
 	CodeShutdown      = "shutdown"
-	CodeInternal      = "internal"
+	// CodeUnavailable tells a Sentinel that the server cannot store its
+	// segments just now (disk full, I/O error): the session stays open, and
+	// the Sentinel reconnects after a backoff and resumes from welcome.next
+	// with its backlog. Nothing it was not told to resend was lost.
+	CodeUnavailable = "unavailable"
+	CodeInternal    = "internal"
 )

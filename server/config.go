@@ -25,6 +25,7 @@ const (
 	DefaultPingInterval     = 15 * time.Second
 	DefaultShutdownTimeout  = 10 * time.Second
 	DefaultSeedIdle         = time.Minute
+	DefaultClockTolerance   = time.Minute
 )
 
 // Config configures a Server. The zero value plus a Secret is valid.
@@ -71,6 +72,11 @@ type Config struct {
 	// even its "h" heartbeat, for this long (default 1 minute, as the seed
 	// protocol says).
 	SeedIdle time.Duration
+	// ClockTolerance is how far a segment's wall time may be from the
+	// server's clock; beyond it the segment is stored and indexed at the
+	// receive time, keeping the Sentinel's time as Record.SentinelTime
+	// (default 1 minute).
+	ClockTolerance time.Duration
 	// TLSCert and TLSKey are PEM files; Serve uses TLS when both are set.
 	TLSCert, TLSKey string
 	// MetaPath is the SQLite file (default DataDir/meta.db).
@@ -88,9 +94,10 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("%w: TLS needs both a certificate and a key", ErrConfig)
 	}
 	durations := []*time.Duration{&c.Window, &c.Grace, &c.HeartbeatTimeout, &c.HeartbeatEvery,
-		&c.StallAfter, &c.WriteTimeout, &c.PingInterval, &c.ShutdownTimeout, &c.SeedIdle}
+		&c.StallAfter, &c.WriteTimeout, &c.PingInterval, &c.ShutdownTimeout, &c.SeedIdle, &c.ClockTolerance}
 	defaults := []time.Duration{DefaultWindow, DefaultGrace, DefaultHeartbeatTimeout, DefaultHeartbeatEvery,
-		DefaultStallAfter, DefaultWriteTimeout, DefaultPingInterval, DefaultShutdownTimeout, DefaultSeedIdle}
+		DefaultStallAfter, DefaultWriteTimeout, DefaultPingInterval, DefaultShutdownTimeout, DefaultSeedIdle,
+		DefaultClockTolerance}
 	for i, d := range durations {
 		if *d < 0 {
 			return fmt.Errorf("%w: negative duration %v", ErrConfig, *d)

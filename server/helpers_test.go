@@ -151,10 +151,14 @@ func (p *pub) sendInit(t testing.TB, gen uint64, payload []byte) {
 	}
 }
 
+// segBase is the wall time of sequence 0 in segMsg: the start of the test
+// run, so that segments are inside the server's clock tolerance.
+var segBase = time.Now().UnixMicro()
+
 // segMsg is the binary message of segment seg with sequence seq.
 func segMsg(id string, seq uint64, seg clipSeg) []byte {
 	h := proto.Header{Kind: proto.KindMedia, Sentinel: id, Seq: seq,
-		Time: 1_700_000_000_000_000 + int64(seq)*int64(seg.dur), Duration: seg.dur}
+		Time: segBase + int64(seq)*int64(seg.dur), Duration: seg.dur}
 	if seg.key {
 		h.Flags = proto.FlagKeyframe
 	}

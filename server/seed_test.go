@@ -240,7 +240,7 @@ func TestSeedRefusals(t *testing.T) {
 			time.Sleep(100 * time.Millisecond)
 		}
 	}()
-	waitFor(t, func() bool { sn := e.s.live.lookup("cam-1"); return sn != nil && sn.currentPub() != nil })
+	waitFor(t, func() bool { sn := e.s.live.Lookup("cam-1"); return sn != nil && sn.Publisher() != nil })
 	tests := []struct {
 		name, channel, key, kind, want string
 	}{

@@ -11,43 +11,45 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"proctor/proto"
 	"proctor/server/auth"
 	"proctor/server/httpapi"
 	"proctor/server/hub"
+	"proctor/server/ingest"
+	"proctor/server/live"
 	"proctor/server/meta"
 	"proctor/server/metrics"
+	"proctor/server/seed"
 	"proctor/server/store"
+	"proctor/server/watch"
 )
 
 // Server is the relay. Create it with New, run it with Serve (or mount
 // Handler in your own http.Server and call Close).
 type Server struct {
-	cfg      Config
-	log      *slog.Logger
-	root     *slog.Logger // without the component, for sub-packages
-	signer   *auth.Signer
-	store    *store.Store
-	meta     *meta.DB
-	hub      *hub.Hub
-	live     *live
-	reg      *metrics.Registry
-	m        *serverMetrics
-	limiter  *ipLimiter
-	ingestUp *websocket.Upgrader
-	watchUp  *websocket.Upgrader
-	handler  http.Handler // the routes, with JSON bodies for the mux's own 404 and 405
-	start    time.Time
-	now      func() time.Time
+	cfg     Config
+	log     *slog.Logger
+	root    *slog.Logger // without the component, for sub-packages
+	signer  *auth.Signer
+	store   *store.Store
+	meta    *meta.DB
+	hub     *hub.Hub
+	live    *live.Local
+	core    *ingest.Core
+	ingest  *ingest.Server
+	watch   *watch.Server
+	seed    *seed.Server
+	reg     *metrics.Registry
+	m       *serverMetrics
+	limiter *ipLimiter
+	handler http.Handler // the routes, with JSON bodies for the mux's own 404 and 405
+	start   time.Time
+	now     func() time.Time
 
 	bgCancel context.CancelFunc
 	bg       sync.WaitGroup
-	conns    sync.WaitGroup // WebSocket handlers
 
 	mu        sync.Mutex
-	closing   bool
 	closed    chan struct{}
 	closeErr  error
 	closeOnce sync.Once
@@ -80,12 +82,12 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 	}
 	h := hub.New(hub.Config{Window: cfg.Window})
 	s := &Server{
-		cfg: cfg, log: log, signer: signer, store: st, meta: db, hub: h, live: newLive(h),
+		cfg: cfg, log: log, signer: signer, store: st, meta: db, hub: h, live: live.NewLocal(h),
 		root: root, reg: metrics.NewRegistry(), limiter: newIPLimiter(cfg.MaxConnsPerIP),
-		ingestUp: newUpgrader(4096), watchUp: newUpgrader(256),
 		start: time.Now(), now: time.Now, closed: make(chan struct{}),
 	}
 	s.m = newServerMetrics(s)
+	s.wire()
 	s.handler = s.routes()
 	ctx, cancel := context.WithCancel(context.Background())
 	s.bgCancel = cancel
@@ -97,13 +99,13 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /v1/ingest", s.handleIngest)
-	mux.HandleFunc("GET /v1/watch", s.handleWatch)
+	mux.Handle("GET /v1/ingest", s.ingest)
+	mux.Handle("GET /v1/watch", s.watch)
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.Handle("GET /metrics", s.adminOnly(s.reg))
 	s.registerHistory(mux)
 	// The seed-compatible endpoint; every more specific path above wins.
-	mux.HandleFunc("GET /{channel}/{key}/{kind}", s.handleSeed)
+	mux.Handle("GET /{channel}/{key}/{kind}", s.seed)
 	return httpapi.JSONErrors(mux)
 }
 
@@ -146,22 +148,6 @@ func (s *Server) handleHealth(w http.ResponseWriter, _ *http.Request) {
 		Uptime: int64(time.Since(s.start).Seconds())})
 }
 
-// track registers a WebSocket handler; false once shutting down.
-func (s *Server) track() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closing {
-		return false
-	}
-	s.conns.Add(1)
-	return true
-}
-
-// dbctx bounds one database call.
-func (s *Server) dbctx() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.Background(), 10*time.Second)
-}
-
 // Serve accepts connections on ln (TLS when the Config names a
 // certificate) until ctx is done, then shuts down gracefully and returns.
 // It returns nil after a clean shutdown.
@@ -187,11 +173,20 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
-	hs.Shutdown(sctx)
+	// The plain HTTP requests drain while the WebSocket endpoints tell
+	// their connections, not before: a slow request body must not delay
+	// what the Sentinels are told, nor the shutdown past its timeout.
+	httpDone := make(chan struct{})
+	go func() {
+		defer close(httpDone)
+		if hs.Shutdown(sctx) != nil {
+			hs.Close() // requests still running at the timeout
+		}
+	}()
+	err := s.shutdown(sctx, httpDone)
 	if serveErr == nil {
 		<-errc
 	}
-	err := s.shutdown(sctx)
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return serveErr
 	}
@@ -202,5 +197,5 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 func (s *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
-	return s.shutdown(ctx)
+	return s.shutdown(ctx, nil)
 }

@@ -3,39 +3,36 @@ package server
 import (
 	"context"
 	"errors"
-	"time"
-
-	"proctor/proto"
+	"sync"
 )
 
-// shutdown tells every Sentinel and watcher, waits for the ingest
-// handlers to store what they received, then flushes and closes the store
-// and the database. Only the first call does the work.
-func (s *Server) shutdown(ctx context.Context) error {
+// shutdown stops the three endpoints at once (each tells its connections
+// and waits for them, closing the sockets of those left when ctx ends),
+// then, once httpDone is closed (nil: no HTTP server of ours), flushes and
+// closes the store and the database. Only the first call does the work.
+func (s *Server) shutdown(ctx context.Context, httpDone <-chan struct{}) error {
 	s.closeOnce.Do(func() {
-		s.mu.Lock()
-		s.closing = true
-		s.mu.Unlock()
-		bye := proto.NewError(proto.CodeShutdown, "server is shutting down")
-		for _, sn := range s.live.list() {
-			if pub := sn.currentPub(); pub != nil {
-				pub.stop(bye)
-			}
+		closers := []func(context.Context) error{s.ingest.Close, s.seed.Close, s.watch.Close}
+		var wg sync.WaitGroup
+		timedOut := false
+		var mu sync.Mutex
+		for _, close := range closers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if close(ctx) != nil {
+					mu.Lock()
+					timedOut = true
+					mu.Unlock()
+				}
+			}()
 		}
-		for _, w := range s.live.watcherList() {
-			w.stop(bye)
+		wg.Wait()
+		if timedOut {
+			s.log.Warn("shutdown timeout: closed the remaining connections")
 		}
-		done := make(chan struct{})
-		go func() {
-			s.conns.Wait()
-			close(done)
-		}()
-		select {
-		case <-done:
-		case <-ctx.Done():
-			s.log.Warn("shutdown timeout: closing remaining connections")
-			s.forceClose()
-			<-done
+		if httpDone != nil {
+			<-httpDone
 		}
 		s.bgCancel()
 		s.bg.Wait()
@@ -46,18 +43,4 @@ func (s *Server) shutdown(ctx context.Context) error {
 	})
 	<-s.closed
 	return s.closeErr
-}
-
-// forceClose closes the sockets of connections that did not end in time;
-// segments already read are still stored by their handlers.
-func (s *Server) forceClose() {
-	for _, sn := range s.live.list() {
-		if pub := sn.currentPub(); pub != nil {
-			pub.kill()
-		}
-	}
-	for _, w := range s.live.watcherList() {
-		w.c.NetConn().Close()
-	}
-	time.Sleep(10 * time.Millisecond)
 }

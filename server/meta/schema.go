@@ -70,6 +70,10 @@ var migrations = []string{
 	`ALTER TABLE sessions ADD COLUMN search TEXT NOT NULL DEFAULT '';
 	UPDATE sessions SET search = id || coalesce((SELECT group_concat(char(31) || key || char(31) || value, '')
 		FROM session_details WHERE session = sessions.id), '');`,
+
+	// 3: each Sentinel's part of a session ends on its own (its "end"); the
+	// session closes when the last part has ended (issue 10, defect 2).
+	`ALTER TABLE session_sentinels ADD COLUMN ended INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // SchemaVersion is the schema version this package writes.

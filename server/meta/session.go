@@ -139,7 +139,8 @@ func (db *DB) StartSession(ctx context.Context, id, typ string, details map[stri
 }
 
 // AttachSentinel records that sentinel publishes into session sid from
-// source (webcam, screen, file, test). Attaching again updates the source.
+// source (webcam, screen, file, test). Attaching again updates the source
+// (and a Sentinel whose part had ended takes part again).
 // A closed session takes no new Sentinels: ErrFinal.
 func (db *DB) AttachSentinel(ctx context.Context, sid, sentinel, source string) error {
 	if err := checkID("session", sid); err != nil {
@@ -160,7 +161,7 @@ func (db *DB) AttachSentinel(ctx context.Context, sid, sentinel, source string) 
 			return fmt.Errorf("%w: %s is %s", ErrFinal, sid, st)
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO session_sentinels (session, sentinel, source, attached)
-			VALUES (?, ?, ?, ?) ON CONFLICT (session, sentinel) DO UPDATE SET source = excluded.source`,
+			VALUES (?, ?, ?, ?) ON CONFLICT (session, sentinel) DO UPDATE SET source = excluded.source, ended = 0`,
 			sid, sentinel, source, us(db.Now()))
 		return err
 	})

@@ -21,6 +21,11 @@ type Record struct {
 	// Checksum is the CRC32-C of the payload, filled in by Append; it makes
 	// a strong ETag.
 	Checksum uint32
+	// SentinelTime is the Unix microsecond time the Sentinel stamped on the
+	// segment when the server stored it at its own receive time instead
+	// (the Sentinel's clock was off by more than the tolerance); 0 when
+	// Time is the Sentinel's.
+	SentinelTime int64
 }
 
 // End is the Unix microsecond just after the segment's last sample.
@@ -43,7 +48,8 @@ type StreamInfo struct {
 //
 //	 0 seq u64 | 8 time i64 | 16 duration u32 | 20 flags u8 | 21 version u8 | 22 zero u16
 //	24 generation u64 | 32 offset i64 | 40 size i64 | 48 payload crc32c u32
-//	52 zero [8] | 60 crc32c of bytes 0-59 u32          (little endian)
+//	52 sentinel time i64 (0: none; zero in records written before it) | 60 crc32c of bytes 0-59 u32
+//	(little endian)
 const recordSize = 64
 
 const recordVersion = 1
@@ -66,7 +72,7 @@ func encodeRecord(b []byte, r Record) {
 	le.PutUint64(b[32:], uint64(r.Offset))
 	le.PutUint64(b[40:], uint64(r.Size))
 	le.PutUint32(b[48:], r.Checksum)
-	clear(b[52:60])
+	le.PutUint64(b[52:], uint64(r.SentinelTime))
 	le.PutUint32(b[60:], checksum(b[:60]))
 }
 
@@ -90,6 +96,8 @@ func decodeRecord(b []byte) (r Record, ok bool) {
 		Offset:     int64(le.Uint64(b[32:])),
 		Size:       int64(le.Uint64(b[40:])),
 		Checksum:   le.Uint32(b[48:]),
+
+		SentinelTime: int64(le.Uint64(b[52:])),
 	}
 	if r.Offset < 0 || r.Size < 0 {
 		return r, false

@@ -1,8 +1,7 @@
-package server
+package seed
 
 import (
 	"errors"
-	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -10,13 +9,16 @@ import (
 	"github.com/gorilla/websocket"
 
 	"proctor/proto"
+	"proctor/server/auth"
+	"proctor/server/ingest"
+	"proctor/server/wsconn"
 )
 
 // seedPublisher publishes a seed-protocol byte stream as Sentinel
 // channel: the stream is reassembled into init segments and fragments,
 // numbered by the server, and ingested like any Sentinel's.
 type seedPublisher struct {
-	publication
+	*ingest.Publication
 	conn *seedConn
 
 	stopOnce sync.Once
@@ -27,9 +29,11 @@ type seedPublisher struct {
 var errSeedIdle = errors.New("inactivity timeout")
 
 func (sc *seedConn) publish(channel string) {
-	sp := &seedPublisher{publication: publication{s: sc.s, log: sc.log}, conn: sc}
+	sp := &seedPublisher{Publication: sc.s.core.NewPublication(sc.log), conn: sc}
 	hello := &proto.Hello{Type: proto.TypeHello, Sentinel: channel, Details: map[string]string{"protocol": "seed"}}
-	welcome, perr := sp.begin(sp, hello)
+	// A stream key is no token: it names no session, so the publisher
+	// continues its own or opens one.
+	welcome, perr := sp.Begin(sp, hello, auth.Claims{})
 	if perr != nil {
 		if perr.Code == proto.CodeConflict {
 			sc.refuse("Channel is busy: another client is publishing")
@@ -38,8 +42,9 @@ func (sc *seedConn) publish(channel string) {
 		sc.refuse(perr.Message)
 		return
 	}
-	f := &seedFramer{id: channel, now: sc.s.now, next: welcome.Next,
-		gen: sp.media.gen, init: sp.media.init, raw: sp.media.initPayload}
+	sc.publishing(sp)
+	gen, init, raw := sp.Init()
+	f := &seedFramer{id: channel, now: sc.s.now, next: welcome.Next, gen: gen, init: init, raw: raw}
 	f.re.MaxBox = int(sc.s.cfg.MaxMessage)
 	done := make(chan struct{})
 	var wg sync.WaitGroup
@@ -49,7 +54,7 @@ func (sc *seedConn) publish(channel string) {
 		sc.heartbeat(done)
 	}()
 	err := sp.loop(f)
-	perr = sp.end(sp, err)
+	perr = sp.End(sp, err)
 	close(done)
 	wg.Wait()
 	switch {
@@ -64,20 +69,20 @@ func (sc *seedConn) publish(channel string) {
 	}
 }
 
-// loop reads the byte stream until the peer closes (errEnd), goes
+// loop reads the byte stream until the peer closes (ingest.ErrEnd), goes
 // silent, or sends something the server refuses (*proto.Error).
 func (sp *seedPublisher) loop(f *seedFramer) error {
-	s, c := sp.s, sp.conn.c
-	emit := func(_ proto.Kind, msg []byte) error { return s.ingestBinary(&sp.publication, msg) }
+	s, c := sp.conn.s, sp.conn.c
+	emit := func(_ proto.Kind, msg []byte) error { return sp.Binary(msg) }
 	for {
 		c.SetReadDeadline(time.Now().Add(s.cfg.SeedIdle))
-		typ, b, err := readMessage(c, s.cfg.MaxMessage)
+		typ, b, err := wsconn.ReadMessage(c, s.cfg.MaxMessage)
 		switch {
-		case errors.Is(err, errTooLarge):
-			return errorFor(err)
+		case errors.Is(err, wsconn.ErrTooLarge):
+			return wsconn.ErrorFor(err)
 		case websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived):
-			return errEnd
-		case isTimeout(err):
+			return ingest.ErrEnd
+		case wsconn.IsTimeout(err):
 			return errSeedIdle
 		case err != nil:
 			return err
@@ -90,19 +95,14 @@ func (sp *seedPublisher) loop(f *seedFramer) error {
 			if errors.As(err, &pe) {
 				return pe
 			}
-			return errorFor(err)
+			return wsconn.ErrorFor(err)
 		}
 	}
 }
 
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
-}
-
-// control: a seed publisher has no control channel; keyframe and fps
+// Control: a seed publisher has no control channel; keyframe and fps
 // requests are dropped.
-func (sp *seedPublisher) control(any) {}
+func (sp *seedPublisher) Control(any) {}
 
 // stop ends the connection with e, from any goroutine (shutdown).
 func (sp *seedPublisher) stop(e *proto.Error) {
@@ -116,5 +116,3 @@ func (sp *seedPublisher) stop(e *proto.Error) {
 		sp.conn.c.NetConn().SetReadDeadline(time.Now())
 	})
 }
-
-func (sp *seedPublisher) kill() { sp.conn.c.NetConn().Close() }

@@ -1,4 +1,4 @@
-package server
+package seed
 
 import (
 	"errors"
@@ -10,16 +10,17 @@ import (
 	"github.com/gorilla/websocket"
 
 	"proctor/proto"
+	"proctor/server/wsconn"
 )
 
 // The seed-compatible endpoint (seed 004): ws://HOST/{CHANNEL}/{KEY}/{KIND}
 // with raw fMP4 bytes in binary messages, text "h" heartbeats both ways,
 // "ERROR: ..." then a close for every refusal.
 const (
-	seedPublish    = "publish"
-	seedReceive    = "receive"
-	seedReceiveNew = "receive-clear-cache"
-	seedProbe      = "probe"
+	Publish    = "publish"
+	Receive    = "receive"
+	ReceiveNew = "receive-clear-cache"
+	Probe      = "probe"
 )
 
 // seedHeartbeat is how often the server sends its "h" heartbeat, well
@@ -44,12 +45,18 @@ func seedName(s string) bool {
 // seedConn is one seed-protocol connection. Writes are serialised by wmu;
 // the heartbeat goroutine and the connection's own goroutine both write.
 type seedConn struct {
-	s   *Server
-	c   *websocket.Conn
-	log *slog.Logger
+	s    *Server
+	c    *websocket.Conn
+	log  *slog.Logger
+	quit chan struct{} // closed by Stop
 
 	wmu    sync.Mutex
 	closed bool
+
+	mu       sync.Mutex
+	stopping bool
+	final    *proto.Error   // why Stop ended the connection
+	pub      *seedPublisher // set while publishing
 }
 
 func (sc *seedConn) write(kind int, b []byte) error {
@@ -66,7 +73,7 @@ var errSeedClosed = errors.New("connection closed")
 
 // refuse sends "ERROR: msg" and closes, as the seed protocol says.
 func (sc *seedConn) refuse(msg string) {
-	sc.s.m.rejected.Inc()
+	sc.s.m.Rejected.Add(1)
 	sc.log.Info("seed connection refused", "reason", msg)
 	sc.write(websocket.TextMessage, []byte("ERROR: "+msg))
 	sc.close(websocket.ClosePolicyViolation, msg)
@@ -82,7 +89,7 @@ func (sc *seedConn) close(code int, text string) {
 	sc.closed = true
 	sc.c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(sc.s.cfg.WriteTimeout))
 	sc.wmu.Unlock()
-	lingerClose(sc.c)
+	wsconn.LingerClose(sc.c)
 }
 
 // heartbeat sends "h" every seedHeartbeat until done is closed.
@@ -101,31 +108,73 @@ func (sc *seedConn) heartbeat(done <-chan struct{}) {
 	}
 }
 
-// handleSeed serves GET /{channel}/{key}/{kind}.
-func (s *Server) handleSeed(w http.ResponseWriter, r *http.Request) {
+// Stop ends the connection with e: a publisher is told and stops
+// reading, a receiver or probe stops waiting. Safe from any goroutine.
+func (sc *seedConn) Stop(e *proto.Error) {
+	sc.mu.Lock()
+	if sc.stopping {
+		sc.mu.Unlock()
+		return
+	}
+	sc.stopping, sc.final = true, e
+	close(sc.quit)
+	sp := sc.pub
+	sc.mu.Unlock()
+	if sp != nil {
+		sp.stop(e)
+	}
+}
+
+// publishing registers sp as the connection's publisher; when Stop came
+// first, sp is stopped at once.
+func (sc *seedConn) publishing(sp *seedPublisher) {
+	sc.mu.Lock()
+	sc.pub = sp
+	stopping, e := sc.stopping, sc.final
+	sc.mu.Unlock()
+	if stopping {
+		sp.stop(e)
+	}
+}
+
+// stopReason is what a receiver stopped by Stop tells its peer.
+func (sc *seedConn) stopReason() string {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if sc.final != nil {
+		return sc.final.Message
+	}
+	return "Connection closed"
+}
+
+// Kill closes the socket at once, for a shutdown out of time.
+func (sc *seedConn) Kill() { sc.c.NetConn().Close() }
+
+// ServeHTTP serves GET /{channel}/{key}/{kind}.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	kind := r.PathValue("kind")
 	switch kind {
-	case seedPublish, seedReceive, seedReceiveNew, seedProbe:
+	case Publish, Receive, ReceiveNew, Probe:
 	default:
 		http.NotFound(w, r)
 		return
 	}
-	c, err := s.ingestUp.Upgrade(w, r, nil)
+	c, err := s.up.Upgrade(w, r, nil)
 	if err != nil {
 		return
 	}
-	sc := &seedConn{s: s, c: c, log: s.log.With("remote", r.RemoteAddr, "seed", kind)}
-	if !s.track() {
+	sc := &seedConn{s: s, c: c, log: s.log.With("remote", r.RemoteAddr, "seed", kind), quit: make(chan struct{})}
+	if !s.conns.Add(sc) {
 		sc.refuse("Server is shutting down")
 		return
 	}
-	defer s.conns.Done()
-	ip := clientIP(r)
-	if !s.limiter.acquire(ip) {
+	defer s.conns.Done(sc)
+	release, ok := s.gate.Acquire(r)
+	if !ok {
 		sc.refuse("Too many connections")
 		return
 	}
-	defer s.limiter.release(ip)
+	defer release()
 	channel, key := r.PathValue("channel"), r.PathValue("key")
 	switch {
 	case !seedName(channel):
@@ -134,12 +183,12 @@ func (s *Server) handleSeed(w http.ResponseWriter, r *http.Request) {
 	case !seedName(key):
 		sc.refuse("Invalid streaming key: use a-z 0-9 - _")
 		return
-	case !s.signer.VerifyStreamKey(channel, key):
+	case !s.gate.VerifyStreamKey(channel, key):
 		sc.refuse("Invalid streaming key")
 		return
 	}
 	sc.log = sc.log.With("sentinel", channel)
-	if kind == seedPublish {
+	if kind == Publish {
 		sc.publish(channel)
 		return
 	}

@@ -1,47 +1,17 @@
-package server
+package watch
 
 import (
 	"errors"
-	"net/http"
 	"time"
 
 	"github.com/gorilla/websocket"
 
 	"proctor/proto"
-	"proctor/server/auth"
+	"proctor/server/wsconn"
 )
 
 // maxWatchMessage bounds a watcher's requests, which are small JSON.
 const maxWatchMessage = 64 << 10
-
-func (s *Server) handleWatch(rw http.ResponseWriter, r *http.Request) {
-	c, err := s.watchUp.Upgrade(rw, r, nil)
-	if err != nil {
-		return
-	}
-	claims, release, ok := s.admit(c, r, auth.Claims.CanWatch, "watch live streams")
-	if !ok {
-		return
-	}
-	defer release()
-	w := newWatcher(s, c, s.log.With("remote", r.RemoteAddr, "watcher", claims.Subject))
-	s.m.watchers.Add(1)
-	defer s.m.watchers.Add(-1)
-	s.live.addWatcher(w)
-	go w.writer()
-	err = w.read()
-	var pe *proto.Error
-	if errors.As(err, &pe) {
-		s.m.rejected.Inc()
-		w.log.Info("watcher refused", "code", pe.Code, "msg", pe.Message)
-		w.stop(pe)
-	} else {
-		w.stop(nil)
-	}
-	<-w.writerDone
-	lingerClose(c)
-	w.cleanup()
-}
 
 // read processes the watcher's requests until the connection ends; a
 // *proto.Error is a fatal bad request.
@@ -55,10 +25,10 @@ func (w *watcher) read() error {
 	})
 	limit := min(w.s.cfg.MaxMessage, maxWatchMessage)
 	for {
-		typ, b, err := readMessage(c, limit)
+		typ, b, err := wsconn.ReadMessage(c, limit)
 		if err != nil {
-			if errors.Is(err, errTooLarge) {
-				return errorFor(err)
+			if errors.Is(err, wsconn.ErrTooLarge) {
+				return wsconn.ErrorFor(err)
 			}
 			return err
 		}
@@ -68,7 +38,7 @@ func (w *watcher) read() error {
 		}
 		m, err := proto.DecodeMessage(b)
 		if err != nil {
-			return errorFor(err)
+			return wsconn.ErrorFor(err)
 		}
 		if err := w.handle(m); err != nil {
 			return err
@@ -88,15 +58,15 @@ func (w *watcher) handle(m any) error {
 		if m.Sentinel == "" {
 			return proto.NewError(proto.CodeBadMessage, "keyframe needs a sentinel")
 		}
-		if sn := w.s.live.lookup(m.Sentinel); sn != nil {
-			sn.keyframe()
+		if sn := w.s.live.Lookup(m.Sentinel); sn != nil {
+			sn.Keyframe()
 		}
 	case *proto.FPS:
 		if m.Sentinel == "" {
 			return proto.NewError(proto.CodeBadMessage, "fps needs a sentinel")
 		}
-		if sn := w.s.live.lookup(m.Sentinel); sn != nil {
-			sn.setFPS(w, m.FPS)
+		if sn := w.s.live.Lookup(m.Sentinel); sn != nil {
+			sn.SetFPS(w, m.FPS)
 		}
 	default:
 		return proto.NewError(proto.CodeBadMessage, "unexpected %T on watch", m)
@@ -114,7 +84,7 @@ func (w *watcher) subscribe(m *proto.Subscribe) error {
 		if len(w.subs) >= w.s.cfg.MaxSubscriptions {
 			return proto.NewError(proto.CodeLimit, "at most %d subscriptions per connection", w.s.cfg.MaxSubscriptions)
 		}
-		st := w.s.hub.Stream(id)
+		st := w.s.live.Stream(id)
 		if st == nil {
 			return proto.NewError(proto.CodeShutdown, "server is shutting down")
 		}
@@ -137,10 +107,10 @@ func (w *watcher) unsubscribe(id string) {
 	}
 	sb.closed.Store(true)
 	sb.cur.Close()
-	if sn := w.s.live.lookup(id); sn != nil {
-		sn.setFPS(w, 0)
+	if sn := w.s.live.Lookup(id); sn != nil {
+		sn.SetFPS(w, 0)
 	}
-	w.s.hub.Remove(id)
+	w.s.live.Release(id)
 }
 
 func (w *watcher) rebuildLocked() {
@@ -162,5 +132,5 @@ func (w *watcher) cleanup() {
 	for _, id := range ids {
 		w.unsubscribe(id)
 	}
-	w.s.live.removeWatcher(w)
+	w.s.live.RemoveWatcher(w)
 }

@@ -1,8 +1,8 @@
-package server
+package ingest
 
 import (
 	"errors"
-	"net/http"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -10,15 +10,17 @@ import (
 
 	"proctor/proto"
 	"proctor/server/auth"
+	"proctor/server/wsconn"
 )
 
-// ingestConn is one Sentinel's /v1/ingest connection. The handler
+// conn is one Sentinel's /v1/ingest connection. The handler
 // goroutine reads and processes messages; a writer goroutine owns every
 // write (welcome, control, pings, the final error).
-type ingestConn struct {
-	publication // owned by the reading goroutine
-	c           *websocket.Conn
-	claims      auth.Claims
+type conn struct {
+	*Publication // owned by the reading goroutine
+	srv          *Server
+	c            *websocket.Conn
+	claims       auth.Claims
 
 	ctl        chan []byte   // control messages for the Sentinel
 	quit       chan struct{} // closed by stop
@@ -28,35 +30,17 @@ type ingestConn struct {
 	final      *proto.Error // written by the writer on quit; set before quit closes
 }
 
-func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
-	c, err := s.ingestUp.Upgrade(w, r, nil)
-	if err != nil {
-		return
-	}
-	claims, release, ok := s.admit(c, r, func(c auth.Claims) bool {
-		return c.Role == auth.RoleSentinel || c.Role == auth.RoleAdmin
-	}, "publish")
-	if !ok {
-		return
-	}
-	defer release()
-	ic := &ingestConn{publication: publication{s: s, log: s.log.With("remote", r.RemoteAddr)}, c: c, claims: claims,
-		ctl: make(chan []byte, 16), quit: make(chan struct{}), readerDone: make(chan struct{}),
-		writerDone: make(chan struct{})}
-	ic.run()
-}
-
-// stop ends the connection with e (nil: a plain close). Safe from any goroutine.
-func (ic *ingestConn) stop(e *proto.Error) {
+// Stop ends the connection with e (nil: a plain close). Safe from any goroutine.
+func (ic *conn) Stop(e *proto.Error) {
 	ic.stopOnce.Do(func() {
 		ic.final = e
 		close(ic.quit)
 	})
 }
 
-// control queues a message for the Sentinel without blocking; a Sentinel
+// Control queues a message for the Sentinel without blocking; a Sentinel
 // that does not take its control messages loses them.
-func (ic *ingestConn) control(m any) {
+func (ic *conn) Control(m any) {
 	b, err := proto.Encode(m)
 	if err != nil {
 		return
@@ -64,19 +48,19 @@ func (ic *ingestConn) control(m any) {
 	select {
 	case ic.ctl <- b:
 	default:
-		ic.log.Warn("control message dropped", "sentinel", ic.media.id)
+		ic.core.Limit.Log(ic.log, slog.LevelWarn, "control/"+ic.media.id, "control message dropped", "sentinel", ic.media.id)
 	}
 }
 
-func (ic *ingestConn) run() {
+func (ic *conn) run() {
 	go ic.writer()
 	defer func() {
 		close(ic.readerDone)
 		<-ic.writerDone
 	}()
-	ic.c.SetReadDeadline(time.Now().Add(ic.s.cfg.HeartbeatTimeout))
+	ic.c.SetReadDeadline(time.Now().Add(ic.srv.cfg.HeartbeatTimeout))
 	ic.c.SetPongHandler(func(string) error {
-		ic.c.SetReadDeadline(time.Now().Add(ic.s.cfg.HeartbeatTimeout))
+		ic.c.SetReadDeadline(time.Now().Add(ic.srv.cfg.HeartbeatTimeout))
 		return nil
 	})
 	hello, perr := ic.readHello()
@@ -84,34 +68,35 @@ func (ic *ingestConn) run() {
 		ic.reject(perr)
 		return
 	}
-	welcome, perr := ic.begin(ic, hello)
+	welcome, perr := ic.Begin(ic, hello, ic.claims)
 	if perr != nil {
 		ic.reject(perr)
 		return
 	}
-	ic.control(welcome)
-	if perr := ic.end(ic, ic.loop()); perr != nil {
+	ic.Control(welcome)
+	if perr := ic.End(ic, ic.loop()); perr != nil {
 		ic.reject(perr)
 		return
 	}
-	ic.stop(nil)
+	ic.Stop(nil)
 }
 
-// kill closes the socket at once, for a shutdown that timed out.
-func (ic *ingestConn) kill() { ic.c.NetConn().Close() }
+// Kill closes the socket at once, for a shutdown that timed out.
+func (ic *conn) Kill() { ic.c.NetConn().Close() }
 
 // reject answers a refused connection or message, counted.
-func (ic *ingestConn) reject(e *proto.Error) {
-	ic.s.m.rejected.Inc()
-	ic.log.Info("ingest refused", "code", e.Code, "msg", e.Message)
-	ic.stop(e)
+func (ic *conn) reject(e *proto.Error) {
+	ic.core.Metrics.Rejected.Add(1)
+	// A Sentinel told to retry (unavailable) comes back within a second.
+	ic.core.Limit.Log(ic.log, slog.LevelInfo, "refused/"+e.Code+"/"+ic.media.id, "ingest refused", "code", e.Code, "msg", e.Message)
+	ic.Stop(e)
 }
 
-func (ic *ingestConn) readHello() (*proto.Hello, *proto.Error) {
-	typ, b, err := readMessage(ic.c, ic.s.cfg.MaxMessage)
+func (ic *conn) readHello() (*proto.Hello, *proto.Error) {
+	typ, b, err := wsconn.ReadMessage(ic.c, ic.srv.cfg.MaxMessage)
 	if err != nil {
-		if errors.Is(err, errTooLarge) {
-			return nil, errorFor(err)
+		if errors.Is(err, wsconn.ErrTooLarge) {
+			return nil, wsconn.ErrorFor(err)
 		}
 		return nil, proto.NewError(proto.CodeBadMessage, "no hello: %v", err)
 	}
@@ -120,7 +105,7 @@ func (ic *ingestConn) readHello() (*proto.Hello, *proto.Error) {
 	}
 	m, err := proto.DecodeMessage(b)
 	if err != nil {
-		return nil, errorFor(err)
+		return nil, wsconn.ErrorFor(err)
 	}
 	hello, ok := m.(*proto.Hello)
 	if !ok {
@@ -134,31 +119,32 @@ func (ic *ingestConn) readHello() (*proto.Hello, *proto.Error) {
 
 // loop processes messages until the connection ends. It returns a
 // *proto.Error for a fatal protocol error.
-func (ic *ingestConn) loop() error {
+func (ic *conn) loop() error {
 	for {
-		typ, b, err := readMessage(ic.c, ic.s.cfg.MaxMessage)
+		typ, b, err := wsconn.ReadMessage(ic.c, ic.srv.cfg.MaxMessage)
 		if err != nil {
-			if errors.Is(err, errTooLarge) {
-				return errorFor(err)
+			if errors.Is(err, wsconn.ErrTooLarge) {
+				return wsconn.ErrorFor(err)
 			}
 			return err
 		}
-		ic.c.SetReadDeadline(time.Now().Add(ic.s.cfg.HeartbeatTimeout))
+		ic.c.SetReadDeadline(time.Now().Add(ic.srv.cfg.HeartbeatTimeout))
+		ic.core.flushDetails(ic.Publication, false)
 		if typ == websocket.BinaryMessage {
-			if err := ic.s.ingestBinary(&ic.publication, b); err != nil {
+			if err := ic.Binary(b); err != nil {
 				return err
 			}
 			continue
 		}
 		m, err := proto.DecodeMessage(b)
 		if err != nil {
-			return errorFor(err)
+			return wsconn.ErrorFor(err)
 		}
 		switch m := m.(type) {
 		case *proto.Details:
-			ic.s.setDetails(ic.sn, ic.session, m.Details)
+			ic.core.setDetails(ic.Publication, m.Details)
 		case *proto.End:
-			return errEnd
+			return ErrEnd
 		default:
 			return proto.NewError(proto.CodeBadMessage, "unexpected %T on ingest", m)
 		}
@@ -168,10 +154,10 @@ func (ic *ingestConn) loop() error {
 // writer owns the connection's writes until stop, then writes the final
 // error and close frame and closes the socket once the reader is done
 // (or after the shutdown timeout).
-func (ic *ingestConn) writer() {
+func (ic *conn) writer() {
 	defer close(ic.writerDone)
-	timeout := ic.s.cfg.WriteTimeout
-	ping := time.NewTicker(ic.s.cfg.PingInterval)
+	timeout := ic.srv.cfg.WriteTimeout
+	ping := time.NewTicker(ic.srv.cfg.PingInterval)
 	defer ping.Stop()
 	broken := false
 	for !broken {
@@ -185,7 +171,7 @@ func (ic *ingestConn) writer() {
 			ic.finish()
 			return
 		case <-ic.readerDone: // the reader always stops first; be safe anyway
-			ic.stop(nil)
+			ic.Stop(nil)
 			ic.finish()
 			return
 		}
@@ -194,22 +180,22 @@ func (ic *ingestConn) writer() {
 	<-ic.readerDone
 }
 
-func (ic *ingestConn) finish() {
-	timeout := ic.s.cfg.WriteTimeout
+func (ic *conn) finish() {
+	timeout := ic.srv.cfg.WriteTimeout
 	// Pending control (the welcome of a session that ends at once) first.
 	for n := len(ic.ctl); n > 0; n-- {
 		ic.c.SetWriteDeadline(time.Now().Add(timeout))
 		ic.c.WriteMessage(websocket.TextMessage, <-ic.ctl)
 	}
 	if ic.final != nil {
-		writeJSON(ic.c, ic.final, timeout)
+		wsconn.WriteJSON(ic.c, ic.final, timeout)
 	}
 	code, text := websocket.CloseNormalClosure, ""
 	if ic.final != nil {
-		code, text = closeCode(ic.final.Code), ic.final.Code
+		code, text = wsconn.CloseCode(ic.final.Code), ic.final.Code
 	}
 	ic.c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(timeout))
-	t := time.NewTimer(ic.s.cfg.ShutdownTimeout)
+	t := time.NewTimer(ic.srv.cfg.ShutdownTimeout)
 	defer t.Stop()
 	select {
 	case <-ic.readerDone:
@@ -217,5 +203,5 @@ func (ic *ingestConn) finish() {
 		ic.c.Close()
 	}
 	<-ic.readerDone
-	lingerClose(ic.c)
+	wsconn.LingerClose(ic.c)
 }

@@ -1,4 +1,4 @@
-package server
+package watch
 
 import (
 	"log/slog"
@@ -10,6 +10,7 @@ import (
 
 	"proctor/proto"
 	"proctor/server/hub"
+	"proctor/server/wsconn"
 )
 
 // maxQueuedText bounds a watcher's queue of text messages other than the
@@ -59,16 +60,16 @@ func (w *watcher) signal() {
 	}
 }
 
-// stop ends the connection with e (nil: a plain close).
-func (w *watcher) stop(e *proto.Error) {
+// Stop ends the connection with e (nil: a plain close).
+func (w *watcher) Stop(e *proto.Error) {
 	w.stopOnce.Do(func() {
 		w.final = e
 		close(w.quit)
 	})
 }
 
-// event queues the sentinel event b for id, replacing an unsent one.
-func (w *watcher) event(id string, b []byte) {
+// Event queues the sentinel event b for id, replacing an unsent one.
+func (w *watcher) Event(id string, b []byte) {
 	w.mu.Lock()
 	if _, ok := w.events[id]; !ok {
 		w.evOrder = append(w.evOrder, id)
@@ -78,8 +79,8 @@ func (w *watcher) event(id string, b []byte) {
 	w.signal()
 }
 
-// text queues a text message.
-func (w *watcher) text(b []byte) {
+// Text queues a text message.
+func (w *watcher) Text(b []byte) {
 	w.mu.Lock()
 	over := len(w.texts) >= maxQueuedText
 	if !over {
@@ -87,7 +88,7 @@ func (w *watcher) text(b []byte) {
 	}
 	w.mu.Unlock()
 	if over {
-		w.stop(proto.NewError(proto.CodeLimit, "too slow to take control messages"))
+		w.Stop(proto.NewError(proto.CodeLimit, "too slow to take control messages"))
 		return
 	}
 	w.signal()
@@ -185,16 +186,16 @@ func (w *watcher) writer() {
 // they are, or a skipped notice.
 func (w *watcher) deliver(sb *sub, it hub.Item) bool {
 	if it.Kind == hub.ItemSkipped {
-		w.s.m.skips.Inc()
-		w.log.Info("watcher skipped", "sentinel", sb.id, "from", it.From, "to", it.To)
+		w.s.m.Skips.Add(1)
+		w.s.limit.Log(w.log, slog.LevelInfo, "skip/"+sb.id, "watcher skipped", "sentinel", sb.id, "from", it.From, "to", it.To)
 		b, _ := proto.Encode(&proto.Skipped{Type: proto.TypeSkipped, Sentinel: sb.id, From: it.From, To: it.To})
 		return w.write(websocket.TextMessage, b)
 	}
 	if !w.write(websocket.BinaryMessage, it.Msg) {
 		return false
 	}
-	w.s.m.bytesOut.Add(int64(len(it.Msg)))
-	w.s.m.messagesOut.Inc()
+	w.s.m.BytesOut.Add(int64(len(it.Msg)))
+	w.s.m.MessagesOut.Add(1)
 	return true
 }
 
@@ -209,7 +210,7 @@ func (w *watcher) ping() bool {
 func (w *watcher) write(typ int, b []byte) bool {
 	w.c.SetWriteDeadline(time.Now().Add(w.s.cfg.WriteTimeout))
 	if err := w.c.WriteMessage(typ, b); err != nil {
-		w.s.m.writeFailures.Inc()
+		w.s.m.WriteFailures.Add(1)
 		w.log.Info("watcher write failed", "err", err)
 		return false
 	}
@@ -220,10 +221,13 @@ func (w *watcher) finish() {
 	timeout := w.s.cfg.WriteTimeout
 	code, text := websocket.CloseNormalClosure, ""
 	if w.final != nil {
-		writeJSON(w.c, w.final, timeout)
-		code, text = closeCode(w.final.Code), w.final.Code
+		wsconn.WriteJSON(w.c, w.final, timeout)
+		code, text = wsconn.CloseCode(w.final.Code), w.final.Code
 	}
 	w.c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(timeout))
 	// The reader ends when the peer answers the close, or soon anyway.
 	w.c.NetConn().SetReadDeadline(time.Now().Add(time.Second))
 }
+
+// Kill closes the socket at once, for a shutdown out of time.
+func (w *watcher) Kill() { w.c.NetConn().Close() }

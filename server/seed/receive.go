@@ -1,4 +1,4 @@
-package server
+package seed
 
 import (
 	"sync"
@@ -9,6 +9,7 @@ import (
 
 	"proctor/proto"
 	"proctor/server/hub"
+	"proctor/server/wsconn"
 )
 
 // seedPoll is how often a seed receiver checks whether its publisher is
@@ -22,23 +23,23 @@ const seedPoll = 500 * time.Millisecond
 // wait for a publisher, and end when it finishes.
 func (sc *seedConn) receive(channel, kind string) {
 	s := sc.s
-	st := s.hub.Stream(channel)
+	st := s.live.Stream(channel)
 	if st == nil {
 		sc.refuse("Server is shutting down")
 		return
 	}
 	wake := make(chan struct{}, 1)
 	var from *uint64
-	publishing := sc.publishing(channel)
-	if stats := st.Stats(); (kind == seedReceiveNew || !publishing) && stats.Segments > 0 {
+	publishing := sc.published(channel)
+	if stats := st.Stats(); (kind == ReceiveNew || !publishing) && stats.Segments > 0 {
 		// Not the cache: what the current or next publisher sends next.
 		next := stats.LastSeq + 1
 		from = &next
 	}
 	cur := st.Subscribe(from, wake)
 	defer cur.Close()
-	s.m.watchers.Add(1)
-	defer s.m.watchers.Add(-1)
+	s.m.Receivers.Add(1)
+	defer s.m.Receivers.Add(-1)
 
 	// The reader answers nothing but renews the inactivity deadline on
 	// every message (the peer's "h") and notices the peer leaving.
@@ -53,7 +54,7 @@ func (sc *seedConn) receive(channel, kind string) {
 		for {
 			sc.c.SetReadDeadline(time.Now().Add(sc.s.cfg.SeedIdle))
 			if _, _, err := sc.c.NextReader(); err != nil {
-				idle.Store(isTimeout(err))
+				idle.Store(wsconn.IsTimeout(err))
 				return
 			}
 		}
@@ -79,10 +80,10 @@ func (sc *seedConn) receive(channel, kind string) {
 	wg.Wait()
 }
 
-// publishing reports whether channel has a publisher now.
-func (sc *seedConn) publishing(channel string) bool {
-	sn := sc.s.live.lookup(channel)
-	return sn != nil && sn.currentPub() != nil
+// published reports whether channel has a publisher now.
+func (sc *seedConn) published(channel string) bool {
+	sn := sc.s.live.Lookup(channel)
+	return sn != nil && sn.Publisher() != nil
 }
 
 // seedBatch bounds one binary message of a receiver that is behind: the
@@ -111,12 +112,17 @@ func (sc *seedConn) relay(channel, kind string, cur *hub.Cursor, wake <-chan str
 			return true
 		}
 		err := sc.write(websocket.BinaryMessage, *batch)
-		sc.s.m.bytesOut.Add(int64(len(*batch)))
+		sc.s.m.BytesOut.Add(int64(len(*batch)))
 		*batch = (*batch)[:0]
 		return err == nil
 	}
 	needKey := true // media starts at a keyframe
 	for {
+		select { // a receiver that never catches up still notices Stop
+		case <-sc.quit:
+			return sc.stopReason()
+		default:
+		}
 		it, ok, err := cur.Next()
 		if err != nil {
 			return "Server is shutting down"
@@ -133,8 +139,10 @@ func (sc *seedConn) relay(channel, kind string, cur *hub.Cursor, wake <-chan str
 			case <-wake:
 			case <-gone:
 				return "gone"
+			case <-sc.quit:
+				return sc.stopReason()
 			case <-poll.C:
-				now := sc.publishing(channel)
+				now := sc.published(channel)
 				if seen && !now {
 					return "" // the publisher finished and everything was sent
 				}
@@ -157,11 +165,11 @@ func (sc *seedConn) relay(channel, kind string, cur *hub.Cursor, wake <-chan str
 			needKey = true // the cursor moved to a keyframe; be sure
 			continue
 		}
-		if kind == seedProbe { // one chunk: the init segment
+		if kind == Probe { // one chunk: the init segment
 			if err := sc.write(websocket.BinaryMessage, payload); err != nil {
 				return "gone"
 			}
-			sc.s.m.bytesOut.Add(int64(len(payload)))
+			sc.s.m.BytesOut.Add(int64(len(payload)))
 			return ""
 		}
 		if batch == nil {
@@ -174,7 +182,7 @@ func (sc *seedConn) relay(channel, kind string, cur *hub.Cursor, wake <-chan str
 			if err := sc.write(websocket.BinaryMessage, payload); err != nil {
 				return "gone"
 			}
-			sc.s.m.bytesOut.Add(int64(len(payload)))
+			sc.s.m.BytesOut.Add(int64(len(payload)))
 			continue
 		}
 		*batch = append(*batch, payload...)

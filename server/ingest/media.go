@@ -1,12 +1,14 @@
-package server
+package ingest
 
 import (
 	"bytes"
-	"time"
+	"log/slog"
+	"math"
 
 	"proctor/proto"
 	"proctor/server/hub"
 	"proctor/server/store"
+	"proctor/server/wsconn"
 )
 
 // mediaState is the ingest state of one connection: where the sequence
@@ -24,8 +26,8 @@ type mediaState struct {
 
 // restoreInit loads the stored init of generation gen, so a reconnecting
 // Sentinel need not send it again.
-func (s *Server) restoreInit(ic *publication, gen uint64) error {
-	payload, err := s.store.Init(ic.session, ic.media.id, gen)
+func (c *Core) restoreInit(ic *Publication, gen uint64) error {
+	payload, err := c.Store.Init(ic.session, ic.media.id, gen)
 	if err != nil {
 		return err
 	}
@@ -38,39 +40,34 @@ func (s *Server) restoreInit(ic *publication, gen uint64) error {
 	if g, _, ok := ic.stream.Init(); !ok || g != gen {
 		ic.stream.SetInit(gen, proto.Marshal(proto.Header{Kind: proto.KindInit, Sentinel: st.id, Seq: gen}, payload))
 	}
-	ic.sn.setInitInfo(gen, info)
+	ic.sn.SetInitInfo(gen, info)
 	return nil
 }
 
-func (sn *sentinel) setInitInfo(gen uint64, info proto.InitInfo) {
-	sn.mu.Lock()
-	sn.info.Generation, sn.info.Codec, sn.info.Width, sn.info.Height = gen, info.Codec, info.Width, info.Height
-	sn.mu.Unlock()
-}
-
-// ingestBinary validates, stores and relays one binary message. It
-// returns a *proto.Error for a fatal problem.
-func (s *Server) ingestBinary(ic *publication, msg []byte) error {
+// Binary validates, stores and relays one binary message. It returns a
+// *proto.Error for a fatal problem.
+func (ic *Publication) Binary(msg []byte) error {
+	s := ic.core
 	h, payload, err := proto.Decode(msg)
 	if err != nil {
-		return errorFor(err)
+		return wsconn.ErrorFor(err)
 	}
 	st := &ic.media
 	if h.Sentinel != st.id {
 		return proto.NewError(proto.CodeBadHeader, "header names sentinel %s on the connection of %s", h.Sentinel, st.id)
 	}
-	s.m.bytesIn.Add(int64(len(msg)))
+	s.Metrics.BytesIn.Add(int64(len(msg)))
 	if h.Kind == proto.KindInit {
 		return s.ingestInit(ic, h, msg, payload)
 	}
 	return s.ingestMedia(ic, h, msg, payload)
 }
 
-func (s *Server) ingestInit(ic *publication, h proto.Header, msg, payload []byte) error {
+func (s *Core) ingestInit(ic *Publication, h proto.Header, msg, payload []byte) error {
 	st := &ic.media
 	info, err := proto.ParseInit(payload)
 	if err != nil {
-		return errorFor(err)
+		return wsconn.ErrorFor(err)
 	}
 	switch {
 	case h.Seq == 0:
@@ -83,88 +80,72 @@ func (s *Server) ingestInit(ic *publication, h proto.Header, msg, payload []byte
 		}
 		return nil // a resuming Sentinel re-sent what is stored
 	}
-	if err := s.store.PutInit(st.session, st.id, h.Seq, payload); err != nil {
-		ic.log.Error("store init", "generation", h.Seq, "err", err)
-		return proto.NewError(proto.CodeInternal, "cannot store init segment")
+	if err := s.Store.PutInit(st.session, st.id, h.Seq, payload); err != nil {
+		return s.storeFailed(ic, "init segment", h.Seq, err)
 	}
 	st.newGen = st.gen != 0
 	st.gen, st.init, st.initPayload = h.Seq, &info, payload
 	ic.stream.SetInit(h.Seq, msg)
-	ic.sn.setInitInfo(h.Seq, info)
-	s.live.changed(ic.sn)
-	ic.log.Info("init segment", "generation", h.Seq, "codec", info.Codec, "width", info.Width, "height", info.Height)
+	ic.sn.SetInitInfo(h.Seq, info)
+	s.Live.Changed(ic.sn)
+	s.Limit.Log(ic.log, slog.LevelInfo, "init/"+st.id, "init segment", "generation", h.Seq, "codec", info.Codec, "width", info.Width, "height", info.Height)
 	return nil
 }
 
-func (s *Server) ingestMedia(ic *publication, h proto.Header, msg, payload []byte) error {
+func (s *Core) ingestMedia(ic *Publication, h proto.Header, msg, payload []byte) error {
 	st := &ic.media
 	if st.init == nil {
 		return proto.NewError(proto.CodeSequence, "media segment %d before any init segment", h.Seq)
 	}
 	mi, err := proto.ParseMedia(payload, st.init, st.samples)
 	if err != nil {
-		return errorFor(err)
+		return wsconn.ErrorFor(err)
 	}
 	st.samples = mi.Samples
 	if mi.Keyframe != h.Keyframe() {
 		return proto.NewError(proto.CodeBadHeader, "segment %d: keyframe flag %v, first sample sync %v", h.Seq, h.Keyframe(), mi.Keyframe)
 	}
+	if h.Seq == math.MaxUint64 {
+		// next would wrap to 0 and hand out every number again.
+		return proto.NewError(proto.CodeSequence, "sequence %d is the last one: publish into a new session", h.Seq)
+	}
 	if h.Seq < st.next {
-		s.m.duplicates.Inc()
+		s.Metrics.Duplicates.Add(1)
 		ic.log.Debug("duplicate segment dropped", "seq", h.Seq, "next", st.next)
 		return nil
 	}
 	expected := int64(1)
 	flags := h.Flags
 	if h.Seq > st.next {
-		s.m.gaps.Inc()
-		expected += int64(h.Seq - st.next)
+		s.Metrics.Gaps.Add(1)
+		expected += int64(min(h.Seq-st.next, math.MaxInt64/2))
 		flags |= proto.FlagDiscontinuity
-		ic.log.Warn("sequence gap", "from", st.next, "to", h.Seq-1)
+		s.Limit.Log(ic.log, slog.LevelWarn, "gap/"+st.id, "sequence gap", "from", st.next, "to", h.Seq-1)
 	}
 	if st.newGen {
 		flags |= proto.FlagDiscontinuity
 		st.newGen = false
 	}
 	msg[proto.FlagsOffset] = byte(flags)
+	now := s.Now()
 	rec := store.Record{Seq: h.Seq, Time: h.Time, Duration: h.Duration, Flags: flags, Generation: st.gen}
-	if _, err := s.store.Append(st.session, st.id, rec, payload); err != nil {
-		ic.log.Error("store segment", "seq", h.Seq, "err", err)
-		return proto.NewError(proto.CodeInternal, "cannot store segment %d", h.Seq)
+	if s.skewed(ic, h, now) {
+		// Stored, indexed and relayed at the receive time, so a wrong
+		// clock cannot date a segment out of reach of retention.
+		rec.SentinelTime, rec.Time = h.Time, now.UnixMicro()
+		h.Time = rec.Time
+		setTime(msg, h)
+	}
+	if _, err := s.Store.Append(st.session, st.id, rec, payload); err != nil {
+		return s.storeFailed(ic, "segment", h.Seq, err)
 	}
 	st.next = h.Seq + 1
 	ic.stream.Publish(hub.Segment{Msg: msg, Seq: h.Seq, Time: h.Time, Duration: h.Duration, Keyframe: h.Keyframe()})
-	s.m.segmentsIn.Inc()
-	now := s.now()
-	ic.sn.segment(h, len(mi.Samples), expected, now)
+	s.Metrics.SegmentsIn.Add(1)
+	ic.sn.Segment(h, len(mi.Samples), expected, now)
 	if !st.opened {
 		st.opened = true
 		s.setState(ic.sn, st.session, proto.SessionOpen)
 	}
 	return nil
-}
-
-// segment updates sn's live info after a stored segment.
-func (sn *sentinel) segment(h proto.Header, samples int, expected int64, now time.Time) {
-	sn.mu.Lock()
-	defer sn.mu.Unlock()
-	sn.received++
-	sn.expected += expected
-	end := time.UnixMicro(h.Time + int64(h.Duration))
-	if end.After(sn.mediaEnd) {
-		sn.mediaEnd = end
-	}
-	sn.lastSeg = now
-	sn.hasSegment = true
-	sn.info.LastSequence = h.Seq
-	sn.info.LastTime = time.UnixMicro(h.Time).UTC()
-	sn.info.State = proto.SentinelLive
-	if h.Duration > 0 {
-		fps := float64(samples) / (float64(h.Duration) / 1e6)
-		if sn.info.FPS == 0 {
-			sn.info.FPS = fps
-		} else {
-			sn.info.FPS += (fps - sn.info.FPS) / 8
-		}
-	}
 }
