@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"proctor/server/auth"
+	"proctor/server/hub"
+	"proctor/server/live"
 	"proctor/server/store"
 )
 
@@ -83,6 +85,11 @@ type Config struct {
 	MetaPath string
 	// Store configures the segment store; Store.Dir defaults to DataDir.
 	Store store.Config
+	// NewLive, if set, makes the live registry over the server's hub in
+	// place of the in-process live.Local: a cluster node's bus.Cluster
+	// (app wires it for --redis). A registry that is an io.Closer is
+	// closed after the connections end, before the hub.
+	NewLive func(h *hub.Hub) (live.Registry, error) `json:"-"`
 }
 
 // Validate checks c and fills in defaults.

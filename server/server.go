@@ -34,7 +34,7 @@ type Server struct {
 	store   *store.Store
 	meta    *meta.DB
 	hub     *hub.Hub
-	live    *live.Local
+	live    live.Registry
 	core    *ingest.Core
 	ingest  *ingest.Server
 	watch   *watch.Server
@@ -81,8 +81,17 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 		return nil, fmt.Errorf("open session database: %w", err)
 	}
 	h := hub.New(hub.Config{Window: cfg.Window})
+	var reg live.Registry = live.NewLocal(h)
+	if cfg.NewLive != nil {
+		if reg, err = cfg.NewLive(h); err != nil {
+			h.Close()
+			st.Close()
+			db.Close()
+			return nil, fmt.Errorf("start live registry: %w", err)
+		}
+	}
 	s := &Server{
-		cfg: cfg, log: log, signer: signer, store: st, meta: db, hub: h, live: live.NewLocal(h),
+		cfg: cfg, log: log, signer: signer, store: st, meta: db, hub: h, live: reg,
 		root: root, reg: metrics.NewRegistry(), limiter: newIPLimiter(cfg.MaxConnsPerIP),
 		start: time.Now(), now: time.Now, closed: make(chan struct{}),
 	}
