@@ -140,3 +140,49 @@ func TestClusterSentinelOnIngestWatchersOnTwoEdges(t *testing.T) {
 	w2.WriteJSON(proto.FPS{Type: proto.TypeFPS, Sentinel: "cam1", FPS: 0})
 	expectFPS(t, p.c, 15)
 }
+
+// TestClusterRedisKilledMidStream: redis-server is SIGKILLed while a
+// Sentinel publishes to the ingest node: the ingest node keeps accepting
+// and its local watcher keeps every segment; Redis restarted (empty), the
+// edge's watcher gets live segments again without any restart.
+func TestClusterRedisKilledMidStream(t *testing.T) {
+	clip := lowLatencyClip(t)
+	srv := testredis.Start(t)
+	ing := startNode(t, srv, "ingest1")
+	edge := startNode(t, srv, "edge1")
+	p := ing.publish(t, "cam1", "")
+	p.sendInit(t, 1, clip.init)
+	local := ing.watch(t, "cam1")
+	remote := edge.watch(t, "cam1")
+	time.Sleep(200 * time.Millisecond)
+	for seq := 0; seq < 10; seq++ {
+		p.sendSeg(t, uint64(seq), clip.segs[seq])
+	}
+	collectUntil(t, remote, "cam1", 9)
+
+	srv.Kill()
+	for seq := 10; seq < 20; seq++ {
+		p.sendSeg(t, uint64(seq), clip.segs[seq])
+		time.Sleep(10 * time.Millisecond)
+	}
+	srv.Start()
+	time.Sleep(1500 * time.Millisecond) // the writer's and reader's back-off
+	for seq := 20; seq < len(clip.segs); seq++ {
+		p.sendSeg(t, uint64(seq), clip.segs[seq])
+		time.Sleep(10 * time.Millisecond)
+	}
+	last := uint64(len(clip.segs) - 1)
+	rl := collectUntil(t, local, "cam1", last)
+	if err := inOrder(rl.seqs, 0); err != nil {
+		t.Fatalf("local watcher during the Redis outage: %v", err)
+	}
+	rr := collectUntil(t, remote, "cam1", last)
+	if len(rr.seqs) == 0 {
+		t.Fatal("the edge got nothing after Redis came back")
+	}
+	for i := 1; i < len(rr.seqs); i++ {
+		if rr.seqs[i] <= rr.seqs[i-1] {
+			t.Fatalf("edge: seq %d after %d", rr.seqs[i], rr.seqs[i-1])
+		}
+	}
+}
