@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"io"
 	"log/slog"
 	"strings"
@@ -141,10 +142,34 @@ func TestClusterSentinelOnIngestWatchersOnTwoEdges(t *testing.T) {
 	expectFPS(t, p.c, 15)
 }
 
+// healthIs polls /healthz until its status is want.
+func healthIs(t *testing.T, e *env, want string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var h proto.Health
+		body := httpGet(t, e.http+"/healthz", "")
+		if err := json.Unmarshal([]byte(body), &h); err != nil {
+			t.Fatal(err)
+		}
+		if h.Status == want {
+			if want == "degraded" && h.Reason == "" {
+				t.Fatal("degraded without a reason")
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/healthz %s, want %s", body, want)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // TestClusterRedisKilledMidStream: redis-server is SIGKILLed while a
 // Sentinel publishes to the ingest node: the ingest node keeps accepting
-// and its local watcher keeps every segment; Redis restarted (empty), the
-// edge's watcher gets live segments again without any restart.
+// and its local watcher keeps every segment, /healthz says degraded on
+// both nodes; Redis restarted (empty), the edge's watcher gets live
+// segments again without any restart.
 func TestClusterRedisKilledMidStream(t *testing.T) {
 	clip := lowLatencyClip(t)
 	srv := testredis.Start(t)
@@ -165,8 +190,11 @@ func TestClusterRedisKilledMidStream(t *testing.T) {
 		p.sendSeg(t, uint64(seq), clip.segs[seq])
 		time.Sleep(10 * time.Millisecond)
 	}
+	healthIs(t, ing, "degraded")
+	healthIs(t, edge, "degraded")
 	srv.Start()
-	time.Sleep(1500 * time.Millisecond) // the writer's and reader's back-off
+	healthIs(t, edge, "ok")
+	time.Sleep(1500 * time.Millisecond) // the writer's back-off
 	for seq := 20; seq < len(clip.segs); seq++ {
 		p.sendSeg(t, uint64(seq), clip.segs[seq])
 		time.Sleep(10 * time.Millisecond)

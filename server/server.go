@@ -153,7 +153,8 @@ func (s *Server) MarkerAdded(m proto.Marker) { s.live.MarkerAdded(m) }
 
 func (s *Server) handleHealth(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(proto.Health{Status: "ok", Version: proto.ProtocolVersion,
+	status, reason := s.healthStatus()
+	json.NewEncoder(w).Encode(proto.Health{Status: status, Reason: reason, Version: proto.ProtocolVersion,
 		Uptime: int64(time.Since(s.start).Seconds())})
 }
 

@@ -37,5 +37,6 @@ func newServerMetrics(s *Server) *serverMetrics {
 	r.GaugeFunc("proctor_ring_bytes", "Bytes held by the memory rings.", func() float64 { return float64(s.hub.Totals().Bytes) })
 	r.GaugeFunc("proctor_storage_bytes", "Bytes used by the segment store on disk.", func() float64 { return float64(s.store.Usage()) })
 	r.GaugeFunc("proctor_uptime_seconds", "Seconds since the server started.", func() float64 { return time.Since(s.start).Seconds() })
+	s.clusterMetrics(r)
 	return m
 }

@@ -214,3 +214,19 @@ func (*fpsKey) Event(string, []byte) {}
 func (*fpsKey) Text([]byte)          {}
 
 var _ live.Registry = (*Cluster)(nil)
+
+// Degraded says why live streams are not shared with the cluster right
+// now, "" while Redis answers (for /healthz).
+func (c *Cluster) Degraded() string {
+	if up, _, _ := c.RedisCounters(); !up {
+		return "redis unreachable: live streams are not shared with other nodes"
+	}
+	return ""
+}
+
+// RedisCounters: whether Redis answers the writer and the reader, and
+// the live segments not shared (queue full; refused or unreachable).
+func (c *Cluster) RedisCounters() (up bool, dropped, failed uint64) {
+	ws, rs := c.w.Stats(), c.r.Stats()
+	return ws.Up && rs.Up, ws.Dropped, ws.Failed + ws.Fenced
+}
