@@ -47,6 +47,11 @@ func collectUntil(t *testing.T, c *websocket.Conn, id string, last uint64) *rece
 			t.Fatalf("after %d segments: %v", len(r.seqs), err)
 		}
 		if typ != websocket.BinaryMessage {
+			if m, err := proto.DecodeMessage(b); err == nil {
+				if sk, ok := m.(*proto.Skipped); ok && sk.Sentinel == id {
+					r.skipped = append(r.skipped, *sk)
+				}
+			}
 			continue
 		}
 		h, _, err := proto.Decode(b)
@@ -212,5 +217,46 @@ func TestClusterRedisKilledMidStream(t *testing.T) {
 		if rr.seqs[i] <= rr.seqs[i-1] {
 			t.Fatalf("edge: seq %d after %d", rr.seqs[i], rr.seqs[i-1])
 		}
+	}
+}
+
+// TestClusterEdgeDiesWatcherResumesOnOther: the watcher's edge node goes
+// away; it reconnects to another edge with "from" = the next sequence it
+// needs and gets exactly the rest, no gap, no skipped report, although
+// that edge never followed the stream before.
+func TestClusterEdgeDiesWatcherResumesOnOther(t *testing.T) {
+	clip := lowLatencyClip(t)
+	srv := testredis.Start(t)
+	ing := startNode(t, srv, "ingest1")
+	e1 := startNode(t, srv, "edge1")
+	e2 := startNode(t, srv, "edge2")
+	p := ing.publish(t, "cam1", "")
+	p.sendInit(t, 1, clip.init)
+	w1 := e1.watch(t, "cam1")
+	time.Sleep(200 * time.Millisecond)
+	for seq := 0; seq < 17; seq++ {
+		p.sendSeg(t, uint64(seq), clip.segs[seq])
+	}
+	got := collectUntil(t, w1, "cam1", 16)
+	e1.stop(t)
+	for seq := 17; seq < 25; seq++ { // while the watcher reconnects
+		p.sendSeg(t, uint64(seq), clip.segs[seq])
+	}
+	time.Sleep(200 * time.Millisecond)
+	w2 := e2.watch(t)
+	from := got.seqs[len(got.seqs)-1] + 1
+	if err := w2.WriteJSON(proto.Subscribe{Type: proto.TypeSubscribe, Sentinels: []string{"cam1"}, From: &from}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	for seq := 25; seq < len(clip.segs); seq++ {
+		p.sendSeg(t, uint64(seq), clip.segs[seq])
+	}
+	rest := collectUntil(t, w2, "cam1", uint64(len(clip.segs)-1))
+	if len(rest.skipped) != 0 {
+		t.Fatalf("skipped %v on resume", rest.skipped)
+	}
+	if err := inOrder(rest.seqs, from); err != nil {
+		t.Fatalf("resume on edge2 from %d: %v", from, err)
 	}
 }

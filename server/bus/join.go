@@ -19,6 +19,19 @@ import (
 // live entries follow from the reader goroutine, never concurrently with
 // the join. A stream that does not exist yet is followed from its start.
 func (r *Reader) Watch(ctx context.Context, id string, fn func(Entry)) error {
+	return r.watch(ctx, id, fn, false)
+}
+
+// WatchWindow is Watch joining with everything the stream retains (the
+// memory window, always back to the latest keyframe) rather than from the
+// latest keyframe: a node feeding its hub ring this way serves a watcher
+// resuming with "from" anywhere in the window, as the ingest node would.
+// Entries of an older init generation than the current one are left out.
+func (r *Reader) WatchWindow(ctx context.Context, id string, fn func(Entry)) error {
+	return r.watch(ctx, id, fn, true)
+}
+
+func (r *Reader) watch(ctx context.Context, id string, fn func(Entry), window bool) error {
 	if !proto.ValidID(id) {
 		return fmt.Errorf("watch %q: %w", id, proto.ErrID)
 	}
@@ -40,8 +53,15 @@ func (r *Reader) Watch(ctx context.Context, id string, fn func(Entry)) error {
 	var entries []redis.XMessage
 	last := "0-0"
 	if kf != "" {
-		if entries, err = r.rdb.XRange(ctx, key, kf, "+").Result(); err != nil {
-			return fmt.Errorf("watch %s: read from keyframe %s: %w", id, kf, err)
+		start := kf
+		if window {
+			start = "-"
+		}
+		if entries, err = r.rdb.XRange(ctx, key, start, "+").Result(); err != nil {
+			return fmt.Errorf("watch %s: read from %s: %w", id, start, err)
+		}
+		if window {
+			entries = currentGeneration(entries, gen)
 		}
 	}
 	if len(entries) > 0 {
@@ -80,6 +100,18 @@ func (r *Reader) Watch(ctx context.Context, id string, fn func(Entry)) error {
 
 // Unwatch stops delivering Sentinel id's stream.
 func (r *Reader) Unwatch(id string) { r.remove(segKey(id)) }
+
+// currentGeneration drops the leading entries of older init generations
+// (their init is no longer px:init): from the first entry of generation
+// gen, or the last init entry, on.
+func currentGeneration(es []redis.XMessage, gen string) []redis.XMessage {
+	for i, m := range es {
+		if g, _ := m.Values[fGen].(string); g == gen || kindOf(m) == proto.KindInit {
+			return es[i:]
+		}
+	}
+	return nil
+}
 
 // kindOf is an entry's kind field, 0 if it has none.
 func kindOf(m redis.XMessage) proto.Kind {

@@ -67,7 +67,7 @@ func (c *Cluster) Stream(id string) *hub.Stream {
 	ctx, cancel := context.WithTimeout(context.Background(), c.cfg.Timeout)
 	defer cancel()
 	var gen uint64
-	err := c.r.Watch(ctx, id, func(e Entry) { gen = feed(st, id, e, gen) })
+	err := c.r.WatchWindow(ctx, id, func(e Entry) { gen = feed(st, id, e, gen) })
 	if err != nil {
 		// Redis is unreachable or the id is not one: the watcher waits on
 		// an empty stream; the next subscribe tries again.
