@@ -59,6 +59,8 @@ type Cluster struct {
 	fps     *fpsKey  // the remote nodes' aggregate in a held Sentinel's requests
 	outq    chan any // control requests and events to send, never blocking a caller
 
+	attachMu sync.Mutex // serializes Attach
+
 	mu     sync.Mutex
 	taps   map[string]*tap        // Sentinels held here
 	remote map[string]*remoteFeed // Sentinels followed from Redis
@@ -148,6 +150,15 @@ func (c *Cluster) Reader() *Reader { return c.r }
 // lease. With Redis unreachable the node still publishes locally: its
 // ingest must not depend on Redis.
 func (c *Cluster) Attach(id string, pub live.Publisher) (*live.Sentinel, *hub.Stream, bool) {
+	// One attach at a time on this node, so that the check below and the
+	// lease cannot race with another local connection of the same id.
+	c.attachMu.Lock()
+	defer c.attachMu.Unlock()
+	if sn := c.Local.Lookup(id); sn != nil && sn.Publisher() != nil {
+		// Publishing here already: taking the lease again would bump the
+		// epoch and fence the connection that holds it.
+		return nil, nil, false
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), c.cfg.Timeout)
 	defer cancel()
 	epoch, err := c.ls.Acquire(ctx, id)
@@ -161,9 +172,8 @@ func (c *Cluster) Attach(id string, pub live.Publisher) (*live.Sentinel, *hub.St
 	c.stopRemote(id) // it was followed from another node: this node holds it now
 	sn, st, ok := c.Local.Attach(id, pub)
 	if !ok {
-		if err == nil {
-			c.ls.Release(ctx, id)
-		}
+		// The hub is closed (the server is shutting down).
+		c.ls.Release(ctx, id)
 		return nil, nil, false
 	}
 	t := startTap(c, id, st, epoch)
@@ -175,6 +185,14 @@ func (c *Cluster) Attach(id string, pub live.Publisher) (*live.Sentinel, *hub.St
 
 // Detach ends pub's turn and gives the lease up.
 func (c *Cluster) Detach(sn *live.Sentinel, pub live.Publisher) {
+	// Under attachMu: a new local connection of the id attaching meanwhile
+	// must not lose the lease to this release.
+	c.attachMu.Lock()
+	defer c.attachMu.Unlock()
+	if sn.Publisher() != pub {
+		c.Local.Detach(sn, pub) // not the publisher: Local ignores it too
+		return
+	}
 	c.mu.Lock()
 	t := c.taps[sn.ID()]
 	delete(c.taps, sn.ID())

@@ -1,6 +1,7 @@
 package bus
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
@@ -215,5 +216,30 @@ func TestClusterIngestToTwoEdges(t *testing.T) {
 	e2.Release("cam1")
 	if st := e1.Reader().Stats(); st.Streams != 1 { // only px:events is left
 		t.Fatalf("edge1 still follows %d streams", st.Streams)
+	}
+}
+
+// TestClusterSecondLocalPublisherKeepsTheFirst: a second connection for a
+// Sentinel already publishing on this node is refused without touching
+// the first one's lease or epoch: its segments still reach Redis.
+func TestClusterSecondLocalPublisherKeepsTheFirst(t *testing.T) {
+	srv := testredis.Start(t)
+	ing, _ := newNode(t, srv, "ingest1")
+	_, st, ok := ing.Attach("cam1", &testPub{})
+	if !ok {
+		t.Fatal("first attach refused")
+	}
+	if _, _, ok := ing.Attach("cam1", &testPub{}); ok {
+		t.Fatal("second attach on the same node accepted")
+	}
+	st.SetInit(1, proto.Marshal(proto.Header{Kind: proto.KindInit, Sentinel: "cam1", Seq: 1}, []byte("init")))
+	st.Publish(hub.Segment{Msg: proto.Marshal(proto.Header{Kind: proto.KindMedia, Flags: proto.FlagKeyframe, Sentinel: "cam1"}, []byte("m")),
+		Keyframe: true})
+	waitFor(t, 3*time.Second, "the first publisher's segments in Redis", func() bool { return ing.Writer().Stats().Sent == 2 })
+	if st := ing.Writer().Stats(); st.Fenced != 0 {
+		t.Fatalf("writer %+v: the first publisher was fenced", st)
+	}
+	if h, _ := Holder(context.Background(), client(t, srv), "cam1"); h != "ingest1" {
+		t.Fatalf("lease holder %q after the refused attach", h)
 	}
 }
