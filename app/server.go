@@ -73,6 +73,7 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := newFlags("server", stderr)
 	var cfg server.Config
 	serverFlags(fs, &cfg)
+	cluster := clusterFlags(fs)
 	secret := secretFlags(fs)
 	level := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	jsonLogs := fs.Bool("log-json", false, "log JSON lines instead of text")
@@ -97,6 +98,11 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
+	stopCluster, err := cluster.wire(ctx, &cfg, log)
+	if err != nil {
+		return err
+	}
+	defer stopCluster()
 	s, err := server.New(cfg, log)
 	if err != nil {
 		if errors.Is(err, server.ErrConfig) {

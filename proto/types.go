@@ -118,7 +118,10 @@ type HTTPError struct {
 
 // Health answers GET /healthz.
 type Health struct {
+	// Status is "ok", or "degraded" (a cluster node whose Redis is
+	// unreachable: local ingest and watching go on) with Reason.
 	Status  string `json:"status"`
+	Reason  string `json:"reason,omitempty"`
 	Version string `json:"version"`
 	Uptime  int64  `json:"uptime_s"`
 }

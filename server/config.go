@@ -7,6 +7,7 @@ import (
 
 	"proctor/server/auth"
 	"proctor/server/hub"
+	"proctor/server/live"
 	"proctor/server/store"
 )
 
@@ -96,6 +97,11 @@ type Config struct {
 	// HTTP bounds HTTP clients: timeouts, connections, bodies, trusted
 	// proxies (httpserver.go).
 	HTTP HTTPConfig
+	// NewLive, if set, makes the live registry over the server's hub in
+	// place of the in-process live.Local: a cluster node's bus.Cluster
+	// (app wires it for --redis). A registry that is an io.Closer is
+	// closed after the connections end, before the hub.
+	NewLive func(h *hub.Hub) (live.Registry, error) `json:"-"`
 }
 
 // Validate checks c and fills in defaults.

@@ -29,12 +29,16 @@ type healthBody struct {
 // when the store can write and the database answers, 503
 // {"status":"unready","reasons":[...]} otherwise, so a load balancer
 // stops sending Sentinels to a node that would refuse their segments.
+// A cluster node whose Redis is unreachable is still ready (it stores
+// and serves its own Sentinels and watchers) but says so: 200
+// {"status":"degraded","reason":...}.
 // /healthz?live is the liveness check: 200 while the process serves,
 // whatever the store and database say (restarting the process does not
 // free a full disk).
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	body := healthBody{Health: proto.Health{Status: "ok", Version: proto.ProtocolVersion,
 		Uptime: int64(time.Since(s.start).Seconds())}}
+	body.Status, body.Reason = s.healthStatus()
 	status := http.StatusOK
 	if !r.URL.Query().Has("live") {
 		if body.Reasons = s.unready(r.Context()); len(body.Reasons) > 0 {

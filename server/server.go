@@ -34,7 +34,7 @@ type Server struct {
 	store   *store.Store
 	meta    *meta.DB
 	hub     *hub.Hub
-	live    *live.Local
+	live    live.Registry
 	core    *ingest.Core
 	ingest  *ingest.Server
 	watch   *watch.Server
@@ -87,8 +87,17 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 		return nil, fmt.Errorf("open session database: %w", err)
 	}
 	h := hub.New(hub.Config{Window: cfg.Window, MaxBytes: cfg.WindowBytes})
+	var lr live.Registry = live.NewLocal(h)
+	if cfg.NewLive != nil {
+		if lr, err = cfg.NewLive(h); err != nil {
+			h.Close()
+			st.Close()
+			db.Close()
+			return nil, fmt.Errorf("start live registry: %w", err)
+		}
+	}
 	s := &Server{
-		cfg: cfg, log: log, signer: signer, store: st, meta: db, hub: h, live: live.NewLocal(h),
+		cfg: cfg, log: log, signer: signer, store: st, meta: db, hub: h, live: lr,
 		root: root, reg: reg, m: m, limiter: newIPLimiter(cfg.MaxConnsPerIP),
 		start: time.Now(), now: time.Now, closed: make(chan struct{}),
 	}

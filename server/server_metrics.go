@@ -84,4 +84,5 @@ func (m *serverMetrics) gauges(s *Server) {
 	r.GaugeFunc("proctor_store_open_files", "Segment log files open for reading.", func() float64 {
 		return float64(s.store.Stats().OpenFiles)
 	})
+	s.clusterMetrics(r)
 }

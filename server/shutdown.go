@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"io"
 	"sync"
 )
 
@@ -36,6 +37,9 @@ func (s *Server) shutdown(ctx context.Context, httpDone <-chan struct{}) error {
 		}
 		s.bgCancel()
 		s.bg.Wait()
+		if c, ok := s.live.(io.Closer); ok {
+			c.Close()
+		}
 		s.hub.Close()
 		s.closeErr = errors.Join(s.store.Close(), s.meta.Close())
 		close(s.closed)
