@@ -10,13 +10,13 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
 	"proctor/client"
 	"proctor/proto"
 	"proctor/sentinel"
-	"proctor/server"
 	"proctor/server/auth"
 	"proctor/ui"
 )
@@ -41,6 +41,7 @@ type demoConfig struct {
 	width, height int
 	fps           float64
 	keep          bool
+	nodes         int
 }
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -50,6 +51,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.IntVar(&dc.height, "height", 360, "test picture height")
 	fs.Float64Var(&dc.fps, "fps", 5, "test picture frame rate")
 	fs.BoolVar(&dc.keep, "keep", false, "keep the temporary data directory")
+	fs.IntVar(&dc.nodes, "nodes", 1, "servers: 1 embedded server, or N > 1 for a real cluster on this machine (redis-server, one ingest node, N-1 edge nodes)")
 	level := fs.String("log-level", "warn", "log level: debug, info, warn, error")
 	focus := fs.String("focus", "", "open this session's focus view (e.g. exam-ada)")
 	review := fs.String("review", "", "open this session in the review player")
@@ -69,16 +71,51 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "proctor demo: data in %s\n", dir)
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	// The server outlives the Sentinels, so they can say "end" on the way out.
-	srvCtx, srvCancel := context.WithCancel(context.WithoutCancel(ctx))
-	defer srvCancel()
-	srvURL, signer, wait, err := demoServer(srvCtx, dir, log)
+	d, err := startDemo(ctx, dir, dc, log)
 	if err != nil {
 		return err
 	}
-	var wg sync.WaitGroup
+	for _, n := range d.nodes.nodes {
+		fmt.Fprintf(stdout, "proctor demo: %s\n", n.describe())
+	}
+	if r := d.nodes.redis; r != nil {
+		fmt.Fprintf(stdout, "proctor demo: redis-server %s (pid %d)\n", r.addr, r.pid())
+	}
+	app := d.nodes.app()
+	token := d.signer.Sign(auth.Claims{Role: auth.RoleAdmin, Expiry: time.Now().Add(24 * time.Hour).Unix()})
+	err = viewRun(ctx, ui.Config{Dialer: &viewDialer{log: log}, Server: app.url, Token: token, AutoConnect: true,
+		Title: d.title(), Log: log, Focus: *focus, Review: *review})
+	if cerr := d.close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// demo is a running demo without its window: the servers and the test
+// Sentinels publishing to the ingest node. A test starts it headless.
+type demo struct {
+	nodes  *demoNodes
+	signer *auth.Signer
+	cancel context.CancelFunc // stops the Sentinels
+	wg     sync.WaitGroup     // the Sentinels
+}
+
+// startDemo starts dc.nodes servers with data under dir and the demo's 9
+// test Sentinels on the ingest node (the only node when dc.nodes is 1).
+func startDemo(ctx context.Context, dir string, dc demoConfig, log *slog.Logger) (*demo, error) {
+	key := make([]byte, 32)
+	rand.Read(key)
+	signer, err := auth.NewSigner(key)
+	if err != nil {
+		return nil, err
+	}
+	nodes, err := startDemoNodes(ctx, dir, max(dc.nodes, 1), key, log)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	d := &demo{nodes: nodes, signer: signer, cancel: cancel}
+	ingest := nodes.ingest().url
 	for _, c := range demoCandidates {
 		ids := []string{c.session + "-cam"}
 		if c.screen {
@@ -88,42 +125,47 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			tok := signer.Sign(auth.Claims{Role: auth.RoleSentinel, Subject: id})
 			hello := proto.Hello{Sentinel: id, Session: c.session, Source: proto.SourceTest,
 				Details: map[string]string{"name": c.name, "exam": "Demo exam"}}
-			wg.Add(1)
+			d.wg.Add(1)
 			go func() {
-				defer wg.Done()
-				if err := demoSentinel(ctx, srvURL, tok, hello, dc, log); err != nil && ctx.Err() == nil {
+				defer d.wg.Done()
+				if err := demoSentinel(ctx, ingest, tok, hello, dc, log); err != nil && ctx.Err() == nil {
 					log.Error("demo sentinel", "sentinel", hello.Sentinel, "err", err)
 				}
 			}()
 		}
 	}
-	fmt.Fprintf(stdout, "proctor demo: server %s\n", srvURL)
-	token := signer.Sign(auth.Claims{Role: auth.RoleAdmin, Expiry: time.Now().Add(24 * time.Hour).Unix()})
-	err = viewRun(ctx, ui.Config{Dialer: &viewDialer{log: log}, Server: srvURL, Token: token, AutoConnect: true,
-		Title: "Proctor demo", Log: log, Focus: *focus, Review: *review})
-	cancel()
-	wg.Wait()
-	srvCancel()
-	if werr := wait(); werr != nil && err == nil {
-		err = werr
-	}
-	return err
+	return d, nil
 }
 
-// demoServer starts the embedded server on a loopback port. wait blocks
-// until it has shut down after ctx ends.
-func demoServer(ctx context.Context, dir string, log *slog.Logger) (string, *auth.Signer, func() error, error) {
-	key := make([]byte, 32)
-	rand.Read(key)
-	signer, err := auth.NewSigner(key)
-	if err != nil {
-		return "", nil, nil, err
+// demoSentinelIDs are the ids of the demo's Sentinels.
+func demoSentinelIDs() []string {
+	var ids []string
+	for _, c := range demoCandidates {
+		ids = append(ids, c.session+"-cam")
+		if c.screen {
+			ids = append(ids, c.session+"-screen")
+		}
 	}
-	url, wait, err := serveLocal(ctx, server.Config{DataDir: dir, Secret: key, Grace: 5 * time.Second, HeartbeatEvery: time.Second}, log)
-	if err != nil {
-		return "", nil, nil, fmt.Errorf("demo server: %w", err)
+	return ids
+}
+
+// title names the node the app talks to, so that a cluster demo shows
+// which edge the window is connected to.
+func (d *demo) title() string {
+	if len(d.nodes.nodes) == 1 {
+		return "Proctor demo"
 	}
-	return url, signer, wait, nil
+	a := d.nodes.app()
+	return fmt.Sprintf("Proctor demo: %s of a %d-node cluster (%s), Sentinels on %s",
+		a.describe(), len(d.nodes.nodes), strings.TrimPrefix(d.nodes.redis.url(), "redis://"), d.nodes.ingest().id)
+}
+
+// close stops the Sentinels (they say "end" to the ingest node), then the
+// servers and redis-server.
+func (d *demo) close() error {
+	d.cancel()
+	d.wg.Wait()
+	return d.nodes.close()
 }
 
 // demoSentinel runs one test Sentinel publishing to the embedded server
