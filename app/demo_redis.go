@@ -53,6 +53,7 @@ func runRedis(bin, dir, addr string) (*demoRedis, error) {
 	logPath := filepath.Join(dir, "redis.log")
 	cmd := exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
 		"--dir", dir, "--logfile", logPath, "--daemonize", "no")
+	cmd.SysProcAttr = redisProcAttr()
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start redis-server: %w", err)
 	}
