@@ -83,12 +83,33 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	app := d.nodes.app()
 	token := d.signer.Sign(auth.Claims{Role: auth.RoleAdmin, Expiry: time.Now().Add(24 * time.Hour).Unix()})
-	err = viewRun(ctx, ui.Config{Dialer: &viewDialer{log: log}, Server: app.url, Token: token, AutoConnect: true,
+	// The servers and redis-server shut down as soon as ctx ends or the
+	// window closes, without waiting for the Fyne loop to return: Fyne
+	// 2.8.1 can hang in its exit (a main-thread call queued while the loop
+	// drains), and a hung window must not keep the cluster running.
+	vctx, vcancel := context.WithCancel(ctx)
+	closed := make(chan error, 1)
+	go func() {
+		<-vctx.Done()
+		err := d.close()
+		fmt.Fprintf(stdout, "proctor demo: %s\n", d.stopped())
+		closed <- err
+	}()
+	err = viewRun(vctx, ui.Config{Dialer: &viewDialer{log: log}, Server: app.url, Token: token, AutoConnect: true,
 		Title: d.title(), Log: log, Focus: *focus, Review: *review})
-	if cerr := d.close(); cerr != nil && err == nil {
+	vcancel()
+	if cerr := <-closed; cerr != nil && err == nil {
 		err = cerr
 	}
 	return err
+}
+
+// stopped is the demo's last line once close has returned.
+func (d *demo) stopped() string {
+	if r := d.nodes.redis; r != nil {
+		return fmt.Sprintf("%d nodes and redis-server (pid %d) stopped", len(d.nodes.nodes), r.pid())
+	}
+	return "server stopped"
 }
 
 // demo is a running demo without its window: the servers and the test

@@ -20,7 +20,11 @@ import (
 // two screenshots a second apart, that the window shows 9 tiles with
 // decoded, moving, non-blank pictures, and that the frame-number pattern of
 // one tile reads back as a plausible, advancing frame number.
-func TestDemoSmoke(t *testing.T) {
+func TestDemoSmoke(t *testing.T) { demoSmoke(t, "demo") }
+
+// demoSmoke runs the built `proctor args...` under Xvfb as TestDemoSmoke
+// says, stops it with SIGINT and returns its exit state and output.
+func demoSmoke(t *testing.T, args ...string) (*os.ProcessState, []byte) {
 	if testing.Short() {
 		t.Skip("starts a server, 9 Sentinels and the app")
 	}
@@ -39,7 +43,7 @@ func TestDemoSmoke(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	demo := exec.CommandContext(ctx, bin, "demo")
+	demo := exec.CommandContext(ctx, bin, args...)
 	demo.Env = append(os.Environ(), "DISPLAY="+display, "LANG=C.UTF-8", "HOME="+dir, "XDG_CONFIG_HOME="+filepath.Join(dir, "config"))
 	logf, err := os.Create(filepath.Join(dir, "demo.log"))
 	if err != nil {
@@ -53,7 +57,12 @@ func TestDemoSmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	started := time.Now()
-	defer func() {
+	exited := false
+	stop := func() {
+		if exited {
+			return
+		}
+		exited = true
 		cancel()
 		if err := demo.Wait(); err != nil && !errors.Is(err, context.Canceled) {
 			t.Logf("demo exit: %v", err)
@@ -62,7 +71,8 @@ func TestDemoSmoke(t *testing.T) {
 			b, _ := os.ReadFile(logf.Name())
 			t.Logf("demo log (tail):\n%s", tail(b, 3000))
 		}
-	}()
+	}
+	defer stop()
 
 	// Wait (generously: the machine may be busy) until 9 pictures show.
 	out := os.Getenv("PROCTOR_SMOKE_SHOTS") // keep the screenshots there when set
@@ -106,6 +116,9 @@ func TestDemoSmoke(t *testing.T) {
 	if float64(n2) > elapsed*60 {
 		t.Errorf("frame %d after %.0f s is implausible", n2, elapsed)
 	}
+	stop()
+	b, _ := os.ReadFile(logf.Name())
+	return demo.ProcessState, b
 }
 
 // startXvfb starts Xvfb on a free display and returns ":N".
