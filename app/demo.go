@@ -11,13 +11,13 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
 	"proctor/client"
 	"proctor/proto"
 	"proctor/sentinel"
-	"proctor/server"
 	"proctor/server/auth"
 	"proctor/ui"
 )
@@ -59,6 +59,7 @@ type demoConfig struct {
 	keep          bool
 	scenes        bool // webcam and screen scenes rather than colour bars
 	events        bool // demoCues
+	nodes         int
 }
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -70,6 +71,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.BoolVar(&dc.keep, "keep", false, "keep the temporary data directory")
 	fs.BoolVar(&dc.scenes, "scenes", true, "show webcam and screen scenes (false: colour bars)")
 	fs.BoolVar(&dc.events, "events", true, "make events happen: a frozen webcam, a candidate away, one offline")
+	fs.IntVar(&dc.nodes, "nodes", 1, "servers: 1 embedded server, or N > 1 for a real cluster on this machine (redis-server, one ingest node, N-1 edge nodes)")
 	level := fs.String("log-level", "warn", "log level: debug, info, warn, error")
 	focus := fs.String("focus", "", "open this session's focus view (e.g. exam-ada)")
 	review := fs.String("review", "", "open this session in the review player")
@@ -89,16 +91,72 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "proctor demo: data in %s\n", dir)
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	// The server outlives the Sentinels, so they can say "end" on the way out.
-	srvCtx, srvCancel := context.WithCancel(context.WithoutCancel(ctx))
-	defer srvCancel()
-	srvURL, signer, wait, err := demoServer(srvCtx, dir, log)
+	d, err := startDemo(ctx, dir, dc, log)
 	if err != nil {
 		return err
 	}
-	var wg sync.WaitGroup
+	for _, n := range d.nodes.nodes {
+		fmt.Fprintf(stdout, "proctor demo: %s\n", n.describe())
+	}
+	if r := d.nodes.redis; r != nil {
+		fmt.Fprintf(stdout, "proctor demo: redis-server %s (pid %d)\n", r.addr, r.pid())
+	}
+	app := d.nodes.app()
+	token := d.signer.Sign(auth.Claims{Role: auth.RoleAdmin, Expiry: time.Now().Add(24 * time.Hour).Unix()})
+	// The servers and redis-server shut down as soon as ctx ends or the
+	// window closes, without waiting for the Fyne loop to return: Fyne
+	// 2.8.1 can hang in its exit (a main-thread call queued while the loop
+	// drains), and a hung window must not keep the cluster running.
+	vctx, vcancel := context.WithCancel(ctx)
+	closed := make(chan error, 1)
+	go func() {
+		<-vctx.Done()
+		err := d.close()
+		fmt.Fprintf(stdout, "proctor demo: %s\n", d.stopped())
+		closed <- err
+	}()
+	err = viewRun(vctx, ui.Config{Dialer: &viewDialer{log: log}, Server: app.url, Token: token, AutoConnect: true,
+		Title: d.title(), Log: log, Focus: *focus, Review: *review})
+	vcancel()
+	if cerr := <-closed; cerr != nil && err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// stopped is the demo's last line once close has returned.
+func (d *demo) stopped() string {
+	if r := d.nodes.redis; r != nil {
+		return fmt.Sprintf("%d nodes and redis-server (pid %d) stopped", len(d.nodes.nodes), r.pid())
+	}
+	return "server stopped"
+}
+
+// demo is a running demo without its window: the servers and the test
+// Sentinels publishing to the ingest node. A test starts it headless.
+type demo struct {
+	nodes  *demoNodes
+	signer *auth.Signer
+	cancel context.CancelFunc // stops the Sentinels
+	wg     sync.WaitGroup     // the Sentinels
+}
+
+// startDemo starts dc.nodes servers with data under dir and the demo's 9
+// test Sentinels on the ingest node (the only node when dc.nodes is 1).
+func startDemo(ctx context.Context, dir string, dc demoConfig, log *slog.Logger) (*demo, error) {
+	key := make([]byte, 32)
+	rand.Read(key)
+	signer, err := auth.NewSigner(key)
+	if err != nil {
+		return nil, err
+	}
+	nodes, err := startDemoNodes(ctx, dir, max(dc.nodes, 1), key, log)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	d := &demo{nodes: nodes, signer: signer, cancel: cancel}
+	ingest := nodes.ingest().url
 	for _, c := range demoCandidates {
 		ids := []string{c.session + "-cam"}
 		if c.screen {
@@ -114,46 +172,51 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 					hello.Source = proto.SourceScreen
 				}
 			}
-			wg.Add(1)
+			var cues []sentinel.Cue
+			if dc.events {
+				cues = demoCues[hello.Sentinel]
+			}
+			d.wg.Add(1)
 			go func() {
-				defer wg.Done()
-				var cues []sentinel.Cue
-				if dc.events {
-					cues = demoCues[hello.Sentinel]
-				}
-				if err := demoSentinel(ctx, srvURL, tok, hello, cues, dc, log); err != nil && ctx.Err() == nil {
+				defer d.wg.Done()
+				if err := demoSentinel(ctx, ingest, tok, hello, cues, dc, log); err != nil && ctx.Err() == nil {
 					log.Error("demo sentinel", "sentinel", hello.Sentinel, "err", err)
 				}
 			}()
 		}
 	}
-	fmt.Fprintf(stdout, "proctor demo: server %s\n", srvURL)
-	token := signer.Sign(auth.Claims{Role: auth.RoleAdmin, Expiry: time.Now().Add(24 * time.Hour).Unix()})
-	err = viewRun(ctx, ui.Config{Dialer: &viewDialer{log: log}, Server: srvURL, Token: token, AutoConnect: true,
-		Title: "Proctor demo", Log: log, Focus: *focus, Review: *review})
-	cancel()
-	wg.Wait()
-	srvCancel()
-	if werr := wait(); werr != nil && err == nil {
-		err = werr
-	}
-	return err
+	return d, nil
 }
 
-// demoServer starts the embedded server on a loopback port. wait blocks
-// until it has shut down after ctx ends.
-func demoServer(ctx context.Context, dir string, log *slog.Logger) (string, *auth.Signer, func() error, error) {
-	key := make([]byte, 32)
-	rand.Read(key)
-	signer, err := auth.NewSigner(key)
-	if err != nil {
-		return "", nil, nil, err
+// demoSentinelIDs are the ids of the demo's Sentinels.
+func demoSentinelIDs() []string {
+	var ids []string
+	for _, c := range demoCandidates {
+		ids = append(ids, c.session+"-cam")
+		if c.screen {
+			ids = append(ids, c.session+"-screen")
+		}
 	}
-	url, wait, err := serveLocal(ctx, server.Config{DataDir: dir, Secret: key, Grace: demoGrace, HeartbeatEvery: time.Second}, log)
-	if err != nil {
-		return "", nil, nil, fmt.Errorf("demo server: %w", err)
+	return ids
+}
+
+// title names the node the app talks to, so that a cluster demo shows
+// which edge the window is connected to.
+func (d *demo) title() string {
+	if len(d.nodes.nodes) == 1 {
+		return "Proctor demo"
 	}
-	return url, signer, wait, nil
+	a := d.nodes.app()
+	return fmt.Sprintf("Proctor demo: %s of a %d-node cluster (%s), Sentinels on %s",
+		a.describe(), len(d.nodes.nodes), strings.TrimPrefix(d.nodes.redis.url(), "redis://"), d.nodes.ingest().id)
+}
+
+// close stops the Sentinels (they say "end" to the ingest node), then the
+// servers and redis-server.
+func (d *demo) close() error {
+	d.cancel()
+	d.wg.Wait()
+	return d.nodes.close()
 }
 
 // demoSentinel runs one test Sentinel publishing to the embedded server

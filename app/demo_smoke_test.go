@@ -14,20 +14,24 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"proctor/internal/testmedia"
 )
 
 // TestDemoSmoke runs the built `proctor demo` under Xvfb and checks, from
 // two screenshots a second apart, that the window shows 9 tiles with
 // decoded, moving, non-blank pictures, and that the frame-number pattern of
 // one tile reads back as a plausible, advancing frame number.
-func TestDemoSmoke(t *testing.T) {
+func TestDemoSmoke(t *testing.T) { demoSmoke(t, "demo") }
+
+// demoSmoke runs the built `proctor args...` under Xvfb as TestDemoSmoke
+// says, stops it with SIGINT and returns its exit state and output.
+func demoSmoke(t *testing.T, args ...string) (*os.ProcessState, []byte) {
 	if testing.Short() {
 		t.Skip("starts a server, 9 Sentinels and the app")
 	}
 	for _, tool := range []string{"Xvfb", "import"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed", tool)
-		}
+		testmedia.NeedTool(t, tool)
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "proctor")
@@ -41,7 +45,7 @@ func TestDemoSmoke(t *testing.T) {
 	defer cancel()
 	// Without the scheduled events: a frozen or offline feed would not move
 	// between the shots.
-	demo := exec.CommandContext(ctx, bin, "demo", "--events=false")
+	demo := exec.CommandContext(ctx, bin, append(args, "--events=false")...)
 	demo.Env = append(os.Environ(), "DISPLAY="+display, "LANG=C.UTF-8", "HOME="+dir, "XDG_CONFIG_HOME="+filepath.Join(dir, "config"))
 	logf, err := os.Create(filepath.Join(dir, "demo.log"))
 	if err != nil {
@@ -55,7 +59,12 @@ func TestDemoSmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	started := time.Now()
-	defer func() {
+	exited := false
+	stop := func() {
+		if exited {
+			return
+		}
+		exited = true
 		cancel()
 		if err := demo.Wait(); err != nil && !errors.Is(err, context.Canceled) {
 			t.Logf("demo exit: %v", err)
@@ -64,7 +73,8 @@ func TestDemoSmoke(t *testing.T) {
 			b, _ := os.ReadFile(logf.Name())
 			t.Logf("demo log (tail):\n%s", tail(b, 3000))
 		}
-	}()
+	}
+	defer stop()
 
 	// Wait (generously: the machine may be busy) until 9 pictures show.
 	out := os.Getenv("PROCTOR_SMOKE_SHOTS") // keep the screenshots there when set
@@ -108,6 +118,9 @@ func TestDemoSmoke(t *testing.T) {
 	if float64(n2) > elapsed*60 {
 		t.Errorf("frame %d after %.0f s is implausible", n2, elapsed)
 	}
+	stop()
+	b, _ := os.ReadFile(logf.Name())
+	return demo.ProcessState, b
 }
 
 // startXvfb starts Xvfb on a free display and returns ":N".

@@ -12,13 +12,20 @@ import (
 // ends. It returns the server's URL and wait, which blocks until the
 // server has shut down. The demo and the load tool embed one this way.
 func serveLocal(ctx context.Context, cfg server.Config, log *slog.Logger) (url string, wait func() error, err error) {
-	s, err := server.New(cfg, log)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	return serveOn(ctx, ln, cfg, log)
+}
+
+// serveOn is serveLocal on a listener the caller opened, for a caller
+// that must know the address before the server exists (a cluster node
+// advertises its URL when it registers). ln is closed on error.
+func serveOn(ctx context.Context, ln net.Listener, cfg server.Config, log *slog.Logger) (url string, wait func() error, err error) {
+	s, err := server.New(cfg, log)
 	if err != nil {
-		s.Close()
+		ln.Close()
 		return "", nil, err
 	}
 	done := make(chan error, 1)

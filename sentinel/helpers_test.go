@@ -137,7 +137,5 @@ func decodeNumbers(t *testing.T, path string, w, h int) []uint64 {
 
 func needTool(t *testing.T, name string) {
 	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		t.Skipf("%s not installed: %v", name, err)
-	}
+	testmedia.NeedTool(t, name)
 }

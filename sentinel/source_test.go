@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/asticode/go-astiav"
+
+	"proctor/internal/testmedia"
 )
 
 func TestMain(m *testing.M) {
@@ -88,9 +90,7 @@ func TestFileSourceNativeSize(t *testing.T) {
 
 func TestScreenSource(t *testing.T) {
 	needTool(t, "ffprobe")
-	if _, err := exec.LookPath("Xvfb"); err != nil {
-		t.Skip("Xvfb not installed: skipping the screen source test")
-	}
+	testmedia.NeedTool(t, "Xvfb")
 	display := startXvfb(t)
 	cfg := testConfig()
 	cfg.Source = SourceScreen

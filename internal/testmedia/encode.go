@@ -60,9 +60,7 @@ func Encode(t testing.TB, o Options) []byte {
 	if b, ok := encoded[key]; ok {
 		return b
 	}
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("ffmpeg not installed")
-	}
+	NeedTool(t, "ffmpeg")
 	out := filepath.Join(t.TempDir(), "clip.mp4")
 	if b, err := exec.Command("ffmpeg", Args(o, out)...).CombinedOutput(); err != nil {
 		t.Fatalf("ffmpeg: %v: %s", err, b)
