@@ -48,10 +48,6 @@ var demoCues = map[string][]sentinel.Cue{
 	"exam-grace-screen": {{Kind: sentinel.CueOffline, At: 50 * time.Second, For: 20 * time.Second, Every: 4 * time.Minute}},
 }
 
-// demoGrace is the embedded server's grace period: longer than the
-// offline cue, so the candidate who goes offline continues their session.
-const demoGrace = 45 * time.Second
-
 // demoConfig is the demo's set-up.
 type demoConfig struct {
 	width, height int

@@ -34,6 +34,10 @@ type demoNodes struct {
 	cancel context.CancelFunc
 }
 
+// demoGrace is the embedded server's grace period: longer than the
+// offline cue, so the candidate who goes offline continues their session.
+const demoGrace = 45 * time.Second
+
 // startDemoNodes starts n nodes with data folders under dir. The nodes
 // run until close; on error everything started is stopped.
 func startDemoNodes(ctx context.Context, dir string, n int, key []byte, log *slog.Logger) (_ *demoNodes, err error) {
