@@ -34,7 +34,7 @@ type Query struct {
 // a malformed cursor, state, sentinel id, negative limit or From after To.
 func (db *DB) ListSessions(ctx context.Context, q Query) (proto.SessionList, error) {
 	list := proto.SessionList{Sessions: []proto.Session{}}
-	where, args, err := q.where()
+	where, args, err := q.where(db.pg)
 	if err != nil {
 		return list, err
 	}
@@ -47,7 +47,7 @@ func (db *DB) ListSessions(ctx context.Context, q Query) (proto.SessionList, err
 	case limit > MaxLimit:
 		limit = MaxLimit
 	}
-	query := "SELECT " + sessionCols + " FROM sessions s"
+	query := "SELECT " + cols(db.r) + " FROM sessions s"
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -77,7 +77,7 @@ func (db *DB) ListSessions(ctx context.Context, q Query) (proto.SessionList, err
 }
 
 // where turns q's filters into SQL conditions on sessions s.
-func (q Query) where() (where []string, args []any, err error) {
+func (q Query) where(pg bool) (where []string, args []any, err error) {
 	if q.State != "" {
 		if !validState(q.State) {
 			return nil, nil, fmt.Errorf("%w: unknown state %q", ErrInvalid, q.State)
@@ -101,7 +101,14 @@ func (q Query) where() (where []string, args []any, err error) {
 		if strings.IndexFunc(q.Text, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
 			return nil, nil, fmt.Errorf("%w: text contains a control character", ErrInvalid)
 		}
-		where = append(where, `s.search LIKE ? ESCAPE '\'`)
+		// SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE does the
+		// same in the C collation the schema uses, and its trigram index
+		// (sessions_search) answers it without a scan.
+		like := `s.search LIKE ? ESCAPE '\'`
+		if pg {
+			like = `s.search ILIKE ? ESCAPE '\'`
+		}
+		where = append(where, like)
 		args = append(args, "%"+escapeLike(q.Text)+"%")
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && q.From.After(q.To) {

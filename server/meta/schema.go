@@ -74,10 +74,22 @@ var migrations = []string{
 	// 3: each Sentinel's part of a session ends on its own (its "end"); the
 	// session closes when the last part has ended (issue 10, defect 2).
 	`ALTER TABLE session_sentinels ADD COLUMN ended INTEGER NOT NULL DEFAULT 0;`,
+
+	// 4: which server nodes hold (a copy of) each Sentinel's segments, so
+	// any node of a cluster can find one to serve them from (issue 12).
+	`CREATE TABLE segment_holders (
+		sentinel TEXT NOT NULL,
+		node     TEXT NOT NULL,
+		updated  INTEGER NOT NULL,
+		PRIMARY KEY (sentinel, node)
+	) WITHOUT ROWID;`,
 }
 
-// SchemaVersion is the schema version this package writes.
+// SchemaVersion is the schema version this package writes to SQLite.
 func SchemaVersion() int { return len(migrations) }
+
+// PGSchemaVersion is the schema version this package writes to PostgreSQL.
+func PGSchemaVersion() int { return len(pgMigrations) }
 
 // migrate applies the missing migrations, each in its own transaction
 // together with the bump of user_version, so a crash leaves the database
