@@ -34,25 +34,10 @@ type Query struct {
 // a malformed cursor, state, sentinel id, negative limit or From after To.
 func (db *DB) ListSessions(ctx context.Context, q Query) (proto.SessionList, error) {
 	list := proto.SessionList{Sessions: []proto.Session{}}
-	where, args, err := q.where(db.pg)
+	query, args, limit, err := db.listQuery(q)
 	if err != nil {
 		return list, err
 	}
-	limit := q.Limit
-	switch {
-	case limit < 0:
-		return list, fmt.Errorf("%w: negative limit %d", ErrInvalid, limit)
-	case limit == 0:
-		limit = DefaultLimit
-	case limit > MaxLimit:
-		limit = MaxLimit
-	}
-	query := "SELECT " + cols(db.r) + " FROM sessions s"
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	query += " ORDER BY s.start DESC, s.id DESC LIMIT ?"
-	args = append(args, limit+1)
 	rows, err := db.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return list, fmt.Errorf("list sessions: %w", err)
@@ -74,6 +59,30 @@ func (db *DB) ListSessions(ctx context.Context, q Query) (proto.SessionList, err
 		list.NextCursor = encodeCursor(us(last.Start), last.ID)
 	}
 	return list, nil
+}
+
+// listQuery is ListSessions' statement for q (one row more than the page,
+// to know whether another follows), its arguments and the page size.
+func (db *DB) listQuery(q Query) (query string, args []any, limit int, err error) {
+	where, args, err := q.where(db.pg)
+	if err != nil {
+		return "", nil, 0, err
+	}
+	limit = q.Limit
+	switch {
+	case limit < 0:
+		return "", nil, 0, fmt.Errorf("%w: negative limit %d", ErrInvalid, limit)
+	case limit == 0:
+		limit = DefaultLimit
+	case limit > MaxLimit:
+		limit = MaxLimit
+	}
+	query = "SELECT " + cols(db.r) + " FROM sessions s"
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY s.start DESC, s.id DESC LIMIT ?"
+	return query, append(args, limit+1), limit, nil
 }
 
 // where turns q's filters into SQL conditions on sessions s.

@@ -123,7 +123,9 @@ var pgMigrations = []string{
 	CREATE INDEX sessions_start ON sessions (start, id);
 	CREATE INDEX sessions_state ON sessions (state, start, id);
 	CREATE INDEX sessions_live ON sessions (state, heartbeat);
-	CREATE INDEX sessions_search ON sessions USING gin (search gin_trgm_ops);
+	-- fastupdate off: a pending list of unindexed entries would be read by
+	-- every search and makes the planner prefer a scan until VACUUM runs.
+	CREATE INDEX sessions_search ON sessions USING gin (search gin_trgm_ops) WITH (fastupdate = off);
 
 	CREATE TABLE session_details (
 		session TEXT COLLATE "C" NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,

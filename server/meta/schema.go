@@ -115,6 +115,16 @@ func migrateStep(ctx context.Context, db *sql.DB, v int) error {
 		return fmt.Errorf("migrate to %d: %w", v+1, err)
 	}
 	defer tx.Rollback()
+	// Another process may have migrated between our read of the version
+	// and this transaction, which holds the write lock (BEGIN IMMEDIATE):
+	// read it again here, where it cannot change.
+	var now int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&now); err != nil {
+		return fmt.Errorf("migrate to %d: read version: %w", v+1, err)
+	}
+	if now > v {
+		return nil
+	}
 	if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
 		return fmt.Errorf("migrate to %d: %w", v+1, err)
 	}
