@@ -173,3 +173,6 @@ var pgMigrations = []string{
 		PRIMARY KEY (sentinel, node)
 	);`,
 }
+
+// Postgres reports whether db is on PostgreSQL (else SQLite).
+func (db *DB) Postgres() bool { return db.pg }
