@@ -117,38 +117,76 @@ func testConcurrentEndPart(t *testing.T) {
 	}
 }
 
-// TestTextSearchUsesIndex: on PostgreSQL a text search is answered by the
-// trigram index, not a scan of every session (EXPLAIN of the very
-// statement ListSessions runs).
-func TestTextSearchUsesIndex(t *testing.T) {
-	t.Run("postgres", func(t *testing.T) {
-		db, _ := openTest(t)
-		ctx := context.Background()
-		seedBench(t, db, 5000)
-		if _, err := db.w.Exec("ANALYZE"); err != nil {
+// TestTextSearchUsesIndex: a text search is answered by the trigram index
+// of each backend, not a scan of every session (the plan of the very
+// statement ListSessions runs): pg_trgm's GIN index on PostgreSQL, the
+// FTS5 trigram table on SQLite.
+func TestTextSearchUsesIndex(t *testing.T) { eachBackend(t, testTextSearchUsesIndex) }
+
+func testTextSearchUsesIndex(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	seedBench(t, db, 5000)
+	query, args, _, err := db.listQuery(Query{Text: "Candidate 4242", Limit: 50}, planIndex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	explain, want, scan := "EXPLAIN QUERY PLAN ", "sessions_fts VIRTUAL TABLE INDEX", "SCAN s "
+	if db.pg {
+		explain, want, scan = "EXPLAIN ", "sessions_search", "Seq Scan on sessions"
+	}
+	rows, err := db.r.QueryContext(ctx, explain+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var plan strings.Builder
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		for i := range vals {
+			vals[i] = new(any)
+		}
+		if err := rows.Scan(vals...); err != nil {
 			t.Fatal(err)
 		}
-		query, args, _, err := db.listQuery(Query{Text: "Candidate 4242", Limit: 50})
-		if err != nil {
-			t.Fatal(err)
+		fmt.Fprintln(&plan, *vals[len(vals)-1].(*any))
+	}
+	if !strings.Contains(plan.String(), want) || strings.Contains(plan.String(), scan) {
+		t.Fatalf("text search does not use the trigram index:\n%s", plan.String())
+	}
+	l, err := db.ListSessions(ctx, Query{Text: "Candidate 4242"})
+	if err != nil || len(l.Sessions) != 1 || l.Sessions[0].ID != "exam-004242" {
+		t.Fatalf("search %+v, %v", l, err)
+	}
+}
+
+// TestTextSearchPlans: text searches whose first page lies inside and
+// beyond SQLite's scan budget, paged with small and large limits, return
+// exactly the matching sessions newest first, on both backends.
+func TestTextSearchPlans(t *testing.T) { eachBackend(t, testTextSearchPlans) }
+
+func testTextSearchPlans(t *testing.T) {
+	db, _ := openTest(t)
+	const n = scanBudget + 1500
+	seedBench(t, db, n)
+	for _, text := range []string{"Candidate 42", "candidate 7", "COURSE 3", "room 11", "exam-0001", "candidate 5", "nobody", "andidate 1"} {
+		var want []string
+		for i := n - 1; i >= 0; i-- {
+			fields := []string{fmt.Sprintf("exam-%06d", i), "candidate", fmt.Sprintf("Candidate %d", i),
+				"course", fmt.Sprintf("Course %d", i%40), "room", fmt.Sprintf("Room %d", i%12)}
+			for _, f := range fields {
+				if strings.Contains(strings.ToLower(f), strings.ToLower(text)) {
+					want = append(want, fields[0])
+					break
+				}
+			}
 		}
-		rows, err := db.r.QueryContext(ctx, "EXPLAIN "+query, args...)
-		if err != nil {
-			t.Fatal(err)
+		for _, limit := range []int{7, MaxLimit} {
+			got, _ := listAll(t, db, Query{Text: text, Limit: limit})
+			if !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {
+				t.Fatalf("text %q limit %d: %d sessions, want %d", text, limit, len(got), len(want))
+			}
 		}
-		defer rows.Close()
-		var plan strings.Builder
-		for rows.Next() {
-			var line string
-			rows.Scan(&line)
-			plan.WriteString(line + "\n")
-		}
-		if !strings.Contains(plan.String(), "sessions_search") || strings.Contains(plan.String(), "Seq Scan on sessions") {
-			t.Fatalf("text search does not use the trigram index:\n%s", plan.String())
-		}
-		l, err := db.ListSessions(ctx, Query{Text: "Candidate 4242"})
-		if err != nil || len(l.Sessions) != 1 || l.Sessions[0].ID != "exam-004242" {
-			t.Fatalf("search %+v, %v", l, err)
-		}
-	})
+	}
 }

@@ -34,24 +34,24 @@ type Query struct {
 // a malformed cursor, state, sentinel id, negative limit or From after To.
 func (db *DB) ListSessions(ctx context.Context, q Query) (proto.SessionList, error) {
 	list := proto.SessionList{Sessions: []proto.Session{}}
-	query, args, limit, err := db.listQuery(q)
+	plan := planPlain
+	if q.Text != "" && !db.pg {
+		plan = planScan
+	}
+	query, args, limit, err := db.listQuery(q, plan)
 	if err != nil {
 		return list, err
 	}
-	rows, err := db.r.QueryContext(ctx, query, args...)
-	if err != nil {
-		return list, fmt.Errorf("list sessions: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		s, err := scanSession(rows)
-		if err != nil {
-			return list, fmt.Errorf("list sessions: %w", err)
+	list.Sessions, err = db.listRows(ctx, query, args)
+	if err == nil && plan == planScan && len(list.Sessions) <= limit {
+		// The newest scanBudget sessions did not hold a page and more:
+		// the text is rare, ask the trigram index.
+		if query, args, _, err = db.listQuery(q, planIndex); err == nil {
+			list.Sessions, err = db.listRows(ctx, query, args)
 		}
-		list.Sessions = append(list.Sessions, s)
 	}
-	if err := rows.Err(); err != nil {
-		return list, fmt.Errorf("list sessions: %w", err)
+	if err != nil {
+		return proto.SessionList{Sessions: []proto.Session{}}, fmt.Errorf("list sessions: %w", err)
 	}
 	if len(list.Sessions) > limit {
 		list.Sessions = list.Sessions[:limit]
@@ -61,10 +61,45 @@ func (db *DB) ListSessions(ctx context.Context, q Query) (proto.SessionList, err
 	return list, nil
 }
 
-// listQuery is ListSessions' statement for q (one row more than the page,
-// to know whether another follows), its arguments and the page size.
-func (db *DB) listQuery(q Query) (query string, args []any, limit int, err error) {
-	where, args, err := q.where(db.pg)
+func (db *DB) listRows(ctx context.Context, query string, args []any) ([]proto.Session, error) {
+	rows, err := db.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ss := []proto.Session{}
+	for rows.Next() {
+		s, err := scanSession(rows)
+		if err != nil {
+			return nil, err
+		}
+		ss = append(ss, s)
+	}
+	return ss, rows.Err()
+}
+
+// How SQLite answers a text query (PostgreSQL's planner chooses between
+// its trigram index and the start order itself, from statistics).
+// Neither way is fast for every text: walking sessions newest first and
+// matching each costs the number of sessions up to the page's last match
+// (a rare text scans everything: 280 ms at 100,000), while the FTS5
+// trigram index costs the number of matches (a common text: 700 ms). So
+// SQLite walks the newest scanBudget sessions first and asks the index
+// only when they did not hold a page and more.
+const (
+	planPlain = iota // no text, or PostgreSQL
+	planScan         // SQLite: a text matched over the newest scanBudget sessions
+	planIndex        // SQLite: a text preselected by sessions_fts
+)
+
+// scanBudget bounds planScan: about 10 ms of matching here.
+const scanBudget = 4000
+
+// listQuery is ListSessions' statement for q in plan (one row more than
+// the page, to know whether another follows), its arguments and the page
+// size.
+func (db *DB) listQuery(q Query, plan int) (query string, args []any, limit int, err error) {
+	where, args, text, err := q.where(db.pg)
 	if err != nil {
 		return "", nil, 0, err
 	}
@@ -77,25 +112,45 @@ func (db *DB) listQuery(q Query) (query string, args []any, limit int, err error
 	case limit > MaxLimit:
 		limit = MaxLimit
 	}
-	query = "SELECT " + cols(db.r) + " FROM sessions s"
+	const order = " ORDER BY s.start DESC, s.id DESC"
+	from := "sessions s"
+	switch {
+	case text == "":
+	case db.pg:
+		where, args = append(where, `s.search ILIKE ? ESCAPE '\'`), append(args, text)
+	case plan == planScan:
+		inner := "SELECT * FROM sessions s"
+		if len(where) > 0 {
+			inner += " WHERE " + strings.Join(where, " AND ")
+		}
+		from = "(" + inner + order + " LIMIT ?) s"
+		where, args = []string{`s.search LIKE ? ESCAPE '\'`}, append(args, scanBudget, text)
+	default:
+		// sessions_fts takes LIKE without ESCAPE only: it preselects with
+		// the text's % and _ as wildcards (a superset), and the exact
+		// LIKE keeps the literal matches. ASCII case is ignored by both.
+		where = append(where, `s.rowid IN (SELECT rowid FROM sessions_fts WHERE search LIKE ?)`, `s.search LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+q.Text+"%", text)
+	}
+	query = "SELECT " + cols(db.r) + " FROM " + from
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
-	query += " ORDER BY s.start DESC, s.id DESC LIMIT ?"
-	return query, append(args, limit+1), limit, nil
+	return query + order + " LIMIT ?", append(args, limit+1), limit, nil
 }
 
-// where turns q's filters into SQL conditions on sessions s.
-func (q Query) where(pg bool) (where []string, args []any, err error) {
+// where turns q's filters but the text into SQL conditions on sessions s,
+// and returns the text as an escaped LIKE pattern (” without text).
+func (q Query) where(pg bool) (where []string, args []any, text string, err error) {
 	if q.State != "" {
 		if !validState(q.State) {
-			return nil, nil, fmt.Errorf("%w: unknown state %q", ErrInvalid, q.State)
+			return nil, nil, "", fmt.Errorf("%w: unknown state %q", ErrInvalid, q.State)
 		}
 		where, args = append(where, "s.state = ?"), append(args, q.State)
 	}
 	if q.Sentinel != "" {
 		if err := checkID("sentinel", q.Sentinel); err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
 		// IN lets the planner start from the Sentinel's index when it is rare.
 		where = append(where, "s.id IN (SELECT ss.session FROM session_sentinels ss WHERE ss.sentinel = ?)")
@@ -103,25 +158,17 @@ func (q Query) where(pg bool) (where []string, args []any, err error) {
 	}
 	if q.Text != "" {
 		if err := checkText("text", q.Text, 1, proto.MaxDetailLen); err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
 		// NUL would end the pattern early (matching everything) and U+001F
 		// separates fields of the search column: no control characters.
 		if strings.IndexFunc(q.Text, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
-			return nil, nil, fmt.Errorf("%w: text contains a control character", ErrInvalid)
+			return nil, nil, "", fmt.Errorf("%w: text contains a control character", ErrInvalid)
 		}
-		// SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE does the
-		// same in the C collation the schema uses, and its trigram index
-		// (sessions_search) answers it without a scan.
-		like := `s.search LIKE ? ESCAPE '\'`
-		if pg {
-			like = `s.search ILIKE ? ESCAPE '\'`
-		}
-		where = append(where, like)
-		args = append(args, "%"+escapeLike(q.Text)+"%")
+		text = "%" + escapeLike(q.Text) + "%"
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && q.From.After(q.To) {
-		return nil, nil, fmt.Errorf("%w: from %s is after to %s", ErrInvalid, q.From, q.To)
+		return nil, nil, "", fmt.Errorf("%w: from %s is after to %s", ErrInvalid, q.From, q.To)
 	}
 	if !q.To.IsZero() {
 		where, args = append(where, "s.start <= ?"), append(args, us(q.To))
@@ -132,11 +179,11 @@ func (q Query) where(pg bool) (where []string, args []any, err error) {
 	if q.Cursor != "" {
 		start, id, err := decodeCursor(q.Cursor)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
 		where, args = append(where, "(s.start, s.id) < (?, ?)"), append(args, start, id)
 	}
-	return where, args, nil
+	return where, args, text, nil
 }
 
 // escapeLike makes s match literally in a LIKE pattern with ESCAPE '\'.

@@ -83,6 +83,26 @@ var migrations = []string{
 		updated  INTEGER NOT NULL,
 		PRIMARY KEY (sentinel, node)
 	) WITHOUT ROWID;`,
+
+	// 5: a trigram full-text index of the search column, so a text query
+	// looks up candidate sessions instead of running LIKE on every one
+	// (280 ms for a rare text at 100,000 sessions). The table mirrors
+	// sessions by rowid through triggers; nothing here runs VACUUM, which
+	// may renumber the rowids of a table without an INTEGER PRIMARY KEY
+	// (after one: INSERT INTO sessions_fts(sessions_fts) VALUES ('rebuild')).
+	`CREATE VIRTUAL TABLE sessions_fts USING fts5(search, content='sessions', content_rowid='rowid',
+		tokenize='trigram case_sensitive 0', detail=none);
+	INSERT INTO sessions_fts (sessions_fts) VALUES ('rebuild');
+	CREATE TRIGGER sessions_fts_insert AFTER INSERT ON sessions BEGIN
+		INSERT INTO sessions_fts (rowid, search) VALUES (new.rowid, new.search);
+	END;
+	CREATE TRIGGER sessions_fts_delete AFTER DELETE ON sessions BEGIN
+		INSERT INTO sessions_fts (sessions_fts, rowid, search) VALUES ('delete', old.rowid, old.search);
+	END;
+	CREATE TRIGGER sessions_fts_update AFTER UPDATE OF search ON sessions BEGIN
+		INSERT INTO sessions_fts (sessions_fts, rowid, search) VALUES ('delete', old.rowid, old.search);
+		INSERT INTO sessions_fts (rowid, search) VALUES (new.rowid, new.search);
+	END;`,
 }
 
 // SchemaVersion is the schema version this package writes to SQLite.
