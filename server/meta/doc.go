@@ -44,9 +44,11 @@
 // page never repeats or skips a session because newer ones started. Text
 // search is a LIKE over a per-session search column (id, detail keys and
 // values); %, _ and \ in the query are literal and control characters are
-// refused. On SQLite it scans every session not excluded by the other
-// filters; on PostgreSQL a trigram GIN index (pg_trgm) answers the ILIKE
-// (TestTextSearchUsesIndex). See BenchmarkListSessions (100,000 sessions).
+// refused. On PostgreSQL a trigram GIN index (pg_trgm) answers the ILIKE
+// when the planner finds it cheaper than the start order. SQLite first
+// matches the newest 4,000 sessions (enough for a common text) and
+// otherwise preselects through an FTS5 trigram table (TestTextSearchUsesIndex,
+// TestTextSearchPlans). See BenchmarkListSessions (100,000 sessions).
 //
 // # Storage
 //
