@@ -46,7 +46,7 @@
 // values); %, _ and \ in the query are literal and control characters are
 // refused. On PostgreSQL a trigram GIN index (pg_trgm) answers the ILIKE
 // when the planner finds it cheaper than the start order. SQLite first
-// matches the newest 4,000 sessions (enough for a common text) and
+// matches the newest 1,000 sessions (enough for a common text) and
 // otherwise preselects through an FTS5 trigram table (TestTextSearchUsesIndex,
 // TestTextSearchPlans). See BenchmarkListSessions (100,000 sessions).
 //
