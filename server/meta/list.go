@@ -132,11 +132,16 @@ func (db *DB) listQuery(q Query, plan int) (query string, args []any, limit int,
 		where = append(where, `s.rowid IN (SELECT rowid FROM sessions_fts WHERE search LIKE ?)`, `s.search LIKE ? ESCAPE '\'`)
 		args = append(args, "%"+q.Text+"%", text)
 	}
-	query = "SELECT " + cols(db.r) + " FROM " + from
+	// The page is chosen first, as bare ids, and only its rows get their
+	// details, Sentinels and marker counts: when the order does not come
+	// from an index (a Sentinel's sessions are sorted), SQLite would
+	// otherwise compute those subqueries for every match before sorting.
+	query = "WITH page AS MATERIALIZED (SELECT s.id FROM " + from
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
-	return query + order + " LIMIT ?", append(args, limit+1), limit, nil
+	query += order + " LIMIT ?) SELECT " + cols(db.r) + " FROM sessions s WHERE s.id IN (SELECT id FROM page)" + order
+	return query, append(args, limit+1), limit, nil
 }
 
 // where turns q's filters but the text into SQL conditions on sessions s,
