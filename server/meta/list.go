@@ -132,15 +132,23 @@ func (db *DB) listQuery(q Query, plan int) (query string, args []any, limit int,
 		where = append(where, `s.rowid IN (SELECT rowid FROM sessions_fts WHERE search LIKE ?)`, `s.search LIKE ? ESCAPE '\'`)
 		args = append(args, "%"+q.Text+"%", text)
 	}
-	// The page is chosen first, as bare ids, and only its rows get their
-	// details, Sentinels and marker counts: when the order does not come
-	// from an index (a Sentinel's sessions are sorted), SQLite would
-	// otherwise compute those subqueries for every match before sorting.
-	query = "WITH page AS MATERIALIZED (SELECT s.id FROM " + from
+	cond := ""
 	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
+		cond = " WHERE " + strings.Join(where, " AND ")
 	}
-	query += order + " LIMIT ?) SELECT " + cols(db.r) + " FROM sessions s WHERE s.id IN (SELECT id FROM page)" + order
+	if db.pg {
+		// PostgreSQL computes the columns' subqueries after the sort and
+		// limit itself; the page CTE below makes it hash-join all sessions
+		// (a Sentinel's page 65 ms instead of 15).
+		return "SELECT " + cols(db.r) + " FROM " + from + cond + order + " LIMIT ?", append(args, limit+1), limit, nil
+	}
+	// SQLite picks the page first, as bare ids, so that only its rows get
+	// their details, Sentinels and marker counts: when the order does not
+	// come from an index (a Sentinel's sessions are sorted) it would
+	// otherwise compute those subqueries for every match before sorting
+	// (a Sentinel's page: 27-47 ms before, 8-11 after, at 100,000).
+	query = "WITH page AS MATERIALIZED (SELECT s.id FROM " + from + cond + order +
+		" LIMIT ?) SELECT " + cols(db.r) + " FROM sessions s WHERE s.id IN (SELECT id FROM page)" + order
 	return query, append(args, limit+1), limit, nil
 }
 
