@@ -166,7 +166,13 @@ func (q Query) where(pg bool) (where []string, args []any, text string, err erro
 			return nil, nil, "", err
 		}
 		// IN lets the planner start from the Sentinel's index when it is rare.
-		where = append(where, "s.id IN (SELECT ss.session FROM session_sentinels ss WHERE ss.sentinel = ?)")
+		// PostgreSQL turns IN into a hash join over every session; = ANY of
+		// an array makes it look the Sentinel's sessions up by id instead.
+		in := "s.id IN (SELECT ss.session FROM session_sentinels ss WHERE ss.sentinel = ?)"
+		if pg {
+			in = "s.id = ANY (ARRAY(SELECT ss.session FROM session_sentinels ss WHERE ss.sentinel = ?))"
+		}
+		where = append(where, in)
 		args = append(args, q.Sentinel)
 	}
 	if q.Text != "" {
