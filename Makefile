@@ -7,7 +7,7 @@ export LC_ALL := C.UTF-8
 
 DEB_PACKAGES := pkg-config libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libyuv-dev \
 	libavfilter-dev libavdevice-dev libswresample-dev libgl1-mesa-dev xorg-dev libwayland-dev \
-	libxkbcommon-dev wayland-protocols redis-server xvfb imagemagick ffmpeg fonts-dejavu-core \
+	libxkbcommon-dev wayland-protocols redis-server postgresql xvfb imagemagick ffmpeg fonts-dejavu-core \
 	xauth dbus-x11
 
 SHELL := /bin/bash

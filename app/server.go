@@ -25,6 +25,7 @@ func serverFlags(fs *flag.FlagSet, c *server.Config) {
 	fs.StringVar(&c.Addr, "addr", server.DefaultAddr, "listen address")
 	fs.StringVar(&c.DataDir, "data", server.DefaultDataDir, "data directory (segments and sessions)")
 	fs.StringVar(&c.MetaPath, "meta", "", "session database file (default DATA/meta.db)")
+	fs.StringVar(&c.Postgres, "postgres", "", "PostgreSQL URL of the session database shared by a cluster (instead of -meta)")
 	fs.DurationVar(&c.Window, "window", server.DefaultWindow, "live memory window per stream")
 	fs.Int64Var(&c.WindowBytes, "window-bytes", hub.DefaultMaxBytes, "hard bound of one stream's live ring in bytes; past it the oldest segments go and the Sentinel is asked for a keyframe")
 	fs.Int64Var(&c.MaxMessage, "max-message", server.DefaultMaxMessage, "largest WebSocket message in bytes")

@@ -90,8 +90,13 @@ type Config struct {
 	ClockTolerance time.Duration
 	// TLSCert and TLSKey are PEM files; Serve uses TLS when both are set.
 	TLSCert, TLSKey string
-	// MetaPath is the SQLite file (default DataDir/meta.db).
+	// MetaPath is the SQLite file (default DataDir/meta.db), unused with
+	// Postgres.
 	MetaPath string
+	// Postgres is the URL of a PostgreSQL database holding the session
+	// metadata instead of the SQLite file, shared by the nodes of a
+	// cluster. Empty: SQLite.
+	Postgres string
 	// Store configures the segment store; Store.Dir defaults to DataDir.
 	Store store.Config
 	// HTTP bounds HTTP clients: timeouts, connections, bodies, trusted

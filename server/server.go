@@ -81,7 +81,12 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	db, err := meta.Open(cfg.MetaPath, root)
+	var db *meta.DB
+	if cfg.Postgres != "" {
+		db, err = meta.OpenPostgres(cfg.Postgres, root)
+	} else {
+		db, err = meta.Open(cfg.MetaPath, root)
+	}
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("open session database: %w", err)

@@ -19,8 +19,11 @@ const BusyTimeout = 5 * time.Second
 
 // DB is the metadata store. It is safe for concurrent use.
 type DB struct {
-	w   *sql.DB // one connection: all writes, transactions BEGIN IMMEDIATE
-	r   *sql.DB // read-only pool
+	// SQLite: w is one connection for all writes (transactions BEGIN
+	// IMMEDIATE) and r a read-only pool. PostgreSQL: both are one pool.
+	w   *sql.DB
+	r   conn // r's pool, with the dialect's placeholders
+	pg  bool // PostgreSQL, else SQLite
 	log *slog.Logger
 	// Now is the clock for times the callers do not pass (marker creation,
 	// Sentinel attach). Tests may replace it before use.
@@ -72,25 +75,28 @@ func Open(path string, log *slog.Logger) (*DB, error) {
 		log.Warn("database not in WAL mode", "path", path, "mode", mode, "err", err)
 	}
 	log.Info("metadata database open", "path", path, "schema_from", from, "schema", len(migrations))
-	return &DB{w: w, r: r, log: log, Now: time.Now}, nil
+	return &DB{w: w, r: conn{r, false}, log: log, Now: time.Now}, nil
 }
 
 // Close closes the database. Calls after Close fail. It first lets SQLite
 // refresh the planner's statistics (PRAGMA optimize), which is cheap.
 func (db *DB) Close() error {
+	if db.pg {
+		return db.w.Close()
+	}
 	if _, err := db.w.Exec("PRAGMA optimize"); err != nil {
 		db.log.Warn("optimize on close", "err", err)
 	}
-	return errors.Join(db.r.Close(), db.w.Close())
+	return errors.Join(db.r.q.(*sql.DB).Close(), db.w.Close())
 }
 
 // tx runs fn in a write transaction and commits it when fn returns nil.
-func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+func (db *DB) tx(ctx context.Context, fn func(conn) error) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(conn{tx, db.pg}); err != nil {
 		tx.Rollback()
 		return err
 	}

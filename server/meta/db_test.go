@@ -15,7 +15,9 @@ import (
 
 // TestReopen: everything written is there after Close and Open, and the
 // schema is not migrated twice.
-func TestReopen(t *testing.T) {
+func TestReopen(t *testing.T) { eachBackend(t, testReopen) }
+
+func testReopen(t *testing.T) {
 	db, path := openTest(t)
 	ctx := context.Background()
 	mustStart(t, db, "keep", map[string]string{"candidate": "Ada"}, t0)
@@ -33,7 +35,7 @@ func TestReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	db2, err := Open(path, nil)
+	db2, err := openDSN(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,6 +55,13 @@ func TestReopen(t *testing.T) {
 	if len(ms) != 1 || ms[0] != m {
 		t.Fatalf("markers %+v, want %+v", ms, m)
 	}
+	if db2.pg {
+		var v int
+		if err := db2.w.QueryRow("SELECT max(version) FROM schema_version").Scan(&v); err != nil || v != PGSchemaVersion() {
+			t.Fatalf("schema_version %d, %v", v, err)
+		}
+		return
+	}
 	var v int
 	var mode string
 	db2.w.QueryRow("PRAGMA user_version").Scan(&v)
@@ -60,7 +69,7 @@ func TestReopen(t *testing.T) {
 	if v != SchemaVersion() || mode != "wal" {
 		t.Fatalf("user_version %d journal %s", v, mode)
 	}
-	if _, err := db2.r.Exec("DELETE FROM sessions"); err == nil {
+	if _, err := db2.r.q.(*sql.DB).Exec("DELETE FROM sessions"); err == nil {
 		t.Fatal("the read pool accepted a write")
 	}
 }
@@ -100,16 +109,24 @@ func TestMigrateFromV1(t *testing.T) {
 }
 
 // TestNewerSchema: a file from a newer program is refused, not damaged.
-func TestNewerSchema(t *testing.T) {
+func TestNewerSchema(t *testing.T) { eachBackend(t, testNewerSchema) }
+
+func testNewerSchema(t *testing.T) {
 	db, path := openTest(t)
-	db.w.Exec(fmt.Sprintf("PRAGMA user_version = %d", SchemaVersion()+1))
+	if db.pg {
+		db.w.Exec("INSERT INTO schema_version (version) VALUES ($1)", PGSchemaVersion()+1)
+	} else {
+		db.w.Exec(fmt.Sprintf("PRAGMA user_version = %d", SchemaVersion()+1))
+	}
 	db.Close()
-	_, err := Open(path, nil)
+	_, err := openDSN(path)
 	wantErr(t, "newer schema", err, ErrSchema)
 }
 
 // TestForeignKeys: rows of other tables cannot point at no session.
-func TestForeignKeys(t *testing.T) {
+func TestForeignKeys(t *testing.T) { eachBackend(t, testForeignKeys) }
+
+func testForeignKeys(t *testing.T) {
 	db, _ := openTest(t)
 	_, err := db.w.Exec("INSERT INTO markers (session, sentinel, time, label, created) VALUES ('ghost', 'c', 1, 'l', 1)")
 	if err == nil {
@@ -119,7 +136,9 @@ func TestForeignKeys(t *testing.T) {
 
 // TestConcurrentWriters runs many writers and readers at once (run with
 // -race): every write lands, none fails with "database is locked".
-func TestConcurrentWriters(t *testing.T) {
+func TestConcurrentWriters(t *testing.T) { eachBackend(t, testConcurrentWriters) }
+
+func testConcurrentWriters(t *testing.T) {
 	db, _ := openTest(t)
 	ctx := context.Background()
 	const workers, each = 6, 10

@@ -2,8 +2,8 @@ package meta
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -29,9 +29,13 @@ func (db *DB) Heartbeat(ctx context.Context, sid string, now time.Time, p Progre
 	if !p.MediaEnd.IsZero() {
 		mediaEnd = max(0, us(p.MediaEnd))
 	}
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE sessions SET heartbeat = ?, received = received + ?,
-			expected = expected + ?, media_end = max(media_end, ?) WHERE id = ? AND state IN ('waiting', 'open')`,
+	update := `UPDATE sessions SET heartbeat = ?, received = received + ?,
+			expected = expected + ?, media_end = max(media_end, ?) WHERE id = ? AND state IN ('waiting', 'open')`
+	if db.pg {
+		update = strings.Replace(update, "max(", "greatest(", 1)
+	}
+	err := db.tx(ctx, func(tx conn) error {
+		res, err := tx.ExecContext(ctx, update,
 			us(now), p.Received, p.Expected, mediaEnd, sid)
 		if err != nil {
 			return err

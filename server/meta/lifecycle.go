@@ -2,7 +2,6 @@ package meta
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -66,7 +65,10 @@ func (db *DB) SetStateReason(ctx context.Context, sid, state, reason string, now
 		reason = defaultReason[state]
 	}
 	var from string
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx conn) error {
+		if err := lockSession(ctx, tx, sid); err != nil {
+			return err
+		}
 		var err error
 		from, err = stateOf(ctx, tx, sid)
 		if err != nil || from == state {
@@ -95,7 +97,7 @@ func (db *DB) SetStateReason(ctx context.Context, sid, state, reason string, now
 	return nil
 }
 
-func addHistory(ctx context.Context, tx *sql.Tx, sid, from, to, reason string, at int64) error {
+func addHistory(ctx context.Context, tx conn, sid, from, to, reason string, at int64) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO state_history (session, from_state, to_state, at, reason)
 		VALUES (?, ?, ?, ?, ?)`, sid, from, to, at, reason)
 	return err

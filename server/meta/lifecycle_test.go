@@ -9,7 +9,9 @@ import (
 	"proctor/proto"
 )
 
-func TestLifecycle(t *testing.T) {
+func TestLifecycle(t *testing.T) { eachBackend(t, testLifecycle) }
+
+func testLifecycle(t *testing.T) {
 	const (
 		W = proto.SessionWaiting
 		O = proto.SessionOpen
@@ -87,7 +89,9 @@ func TestLifecycle(t *testing.T) {
 	}
 }
 
-func TestStartSession(t *testing.T) {
+func TestStartSession(t *testing.T) { eachBackend(t, testStartSession) }
+
+func testStartSession(t *testing.T) {
 	db, _ := openTest(t)
 	ctx := context.Background()
 	s, err := db.StartSession(ctx, "exam-1", "", map[string]string{"candidate": "Ada"}, t0)

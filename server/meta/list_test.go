@@ -136,7 +136,9 @@ func listAll(t *testing.T, db *DB, q Query) (ids []string, pages int) {
 	}
 }
 
-func TestListSessions(t *testing.T) {
+func TestListSessions(t *testing.T) { eachBackend(t, testListSessions) }
+
+func testListSessions(t *testing.T) {
 	db, _ := openTest(t)
 	fs := seedList(t, db, 160)
 	mid := t0.Add(30 * time.Minute)
@@ -193,7 +195,9 @@ func TestListSessions(t *testing.T) {
 
 // TestListSessionsConcurrentStarts: sessions started while a client pages
 // through the list do not shift the pages it has not read yet.
-func TestListSessionsConcurrentStarts(t *testing.T) {
+func TestListSessionsConcurrentStarts(t *testing.T) { eachBackend(t, testListSessionsConcurrentStarts) }
+
+func testListSessionsConcurrentStarts(t *testing.T) {
 	db, _ := openTest(t)
 	fs := seedList(t, db, 60)
 	want := expect(fs, Query{})
@@ -218,7 +222,9 @@ func TestListSessionsConcurrentStarts(t *testing.T) {
 	}
 }
 
-func TestListSessionsInvalid(t *testing.T) {
+func TestListSessionsInvalid(t *testing.T) { eachBackend(t, testListSessionsInvalid) }
+
+func testListSessionsInvalid(t *testing.T) {
 	db, _ := openTest(t)
 	seedList(t, db, 3)
 	b64 := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }

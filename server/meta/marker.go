@@ -2,7 +2,6 @@ package meta
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"proctor/proto"
@@ -25,7 +24,7 @@ func (db *DB) AddMarker(ctx context.Context, m proto.Marker) (proto.Marker, erro
 		m.Created = db.Now()
 	}
 	m.Time, m.Created = fromUS(us(m.Time)), fromUS(us(m.Created))
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx conn) error {
 		if _, err := stateOf(ctx, tx, m.Session); err != nil {
 			return err
 		}

@@ -9,7 +9,9 @@ import (
 	"proctor/proto"
 )
 
-func TestMarkers(t *testing.T) {
+func TestMarkers(t *testing.T) { eachBackend(t, testMarkers) }
+
+func testMarkers(t *testing.T) {
 	db, _ := openTest(t)
 	db.Now = func() time.Time { return t0.Add(time.Hour) }
 	ctx := context.Background()

@@ -12,7 +12,10 @@ import (
 // session closes only when none is left, so one Sentinel's end does not
 // close a session others still publish into.
 func (db *DB) EndPart(ctx context.Context, sid, sentinel string) (remaining int, err error) {
-	err = db.tx(ctx, func(tx *sql.Tx) error {
+	err = db.tx(ctx, func(tx conn) error {
+		if err := lockSession(ctx, tx, sid); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "UPDATE session_sentinels SET ended = 1 WHERE session = ? AND sentinel = ?",
 			sid, sentinel); err != nil {
 			return err

@@ -8,7 +8,9 @@ import (
 
 // TestEndPart: a session's parts end one by one; re-attaching takes part
 // again; the opener is the first Sentinel attached.
-func TestEndPart(t *testing.T) {
+func TestEndPart(t *testing.T) { eachBackend(t, testEndPart) }
+
+func testEndPart(t *testing.T) {
 	db, _ := openTest(t)
 	ctx := context.Background()
 	clock := t0

@@ -5,7 +5,9 @@ import (
 	"testing"
 )
 
-func TestPing(t *testing.T) {
+func TestPing(t *testing.T) { eachBackend(t, testPing) }
+
+func testPing(t *testing.T) {
 	db, _ := openTest(t)
 	if err := db.Ping(context.Background()); err != nil {
 		t.Fatalf("Ping of an open database: %v", err)

@@ -26,6 +26,21 @@ const sessionCols = `s.id, s.type, s.state, s.start, s.end_at, s.heartbeat, s.me
 	(SELECT json_group_array(sentinel) FROM session_sentinels WHERE session = s.id),
 	(SELECT count(*) FROM markers WHERE session = s.id)`
 
+// pgSessionCols is sessionCols in PostgreSQL's JSON functions, which give
+// NULL rather than an empty object or array over no rows.
+const pgSessionCols = `s.id, s.type, s.state, s.start, s.end_at, s.heartbeat, s.media_end, s.received, s.expected,
+	(SELECT coalesce(json_object_agg(key, value)::text, '{}') FROM session_details WHERE session = s.id),
+	(SELECT coalesce(json_agg(sentinel)::text, '[]') FROM session_sentinels WHERE session = s.id),
+	(SELECT count(*) FROM markers WHERE session = s.id)`
+
+// cols returns the session columns in q's dialect.
+func cols(q conn) string {
+	if q.pg {
+		return pgSessionCols
+	}
+	return sessionCols
+}
+
 type scanner interface{ Scan(dest ...any) error }
 
 // scanSession reads one row of sessionCols.
@@ -67,8 +82,8 @@ func quality(received, expected int64) float64 {
 	return min(1, max(0, float64(received)/float64(expected)))
 }
 
-func getSession(ctx context.Context, q querier, sid string) (proto.Session, error) {
-	s, err := scanSession(q.QueryRowContext(ctx, "SELECT "+sessionCols+" FROM sessions s WHERE s.id = ?", sid))
+func getSession(ctx context.Context, q conn, sid string) (proto.Session, error) {
+	s, err := scanSession(q.QueryRowContext(ctx, "SELECT "+cols(q)+" FROM sessions s WHERE s.id = ?", sid))
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, fmt.Errorf("%w: %s", ErrNotFound, sid)
 	}
@@ -105,7 +120,10 @@ func (db *DB) StartSession(ctx context.Context, id, typ string, details map[stri
 	}
 	var s proto.Session
 	created := false
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx conn) error {
+		if err := lockSession(ctx, tx, id); err != nil {
+			return err
+		}
 		st, err := stateOf(ctx, tx, id)
 		switch {
 		case err == nil && proto.SessionFinal(st):
@@ -152,7 +170,10 @@ func (db *DB) AttachSentinel(ctx context.Context, sid, sentinel, source string) 
 	if err := checkText("source", source, 0, MaxLabelLen); err != nil {
 		return err
 	}
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx conn) error {
+		if err := lockSession(ctx, tx, sid); err != nil {
+			return err
+		}
 		st, err := stateOf(ctx, tx, sid)
 		if err != nil {
 			return err
@@ -180,7 +201,10 @@ func (db *DB) SetDetails(ctx context.Context, sid string, details map[string]str
 	if err := checkDetails(details); err != nil {
 		return err
 	}
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx conn) error {
+		if err := lockSession(ctx, tx, sid); err != nil {
+			return err
+		}
 		if _, err := stateOf(ctx, tx, sid); err != nil {
 			return err
 		}
@@ -212,7 +236,7 @@ func searchText(id string, details map[string]string) string {
 
 const searchSep = "\x1f"
 
-func putDetails(ctx context.Context, tx *sql.Tx, sid string, details map[string]string) error {
+func putDetails(ctx context.Context, tx conn, sid string, details map[string]string) error {
 	for k, v := range details {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO session_details (session, key, value) VALUES (?, ?, ?)", sid, k, v); err != nil {
 			return err

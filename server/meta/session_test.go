@@ -10,7 +10,9 @@ import (
 	"proctor/proto"
 )
 
-func TestHeartbeatQuality(t *testing.T) {
+func TestHeartbeatQuality(t *testing.T) { eachBackend(t, testHeartbeatQuality) }
+
+func testHeartbeatQuality(t *testing.T) {
 	db, _ := openTest(t)
 	ctx := context.Background()
 	mustStart(t, db, "hb", nil, t0)
@@ -60,7 +62,9 @@ func TestHeartbeatQuality(t *testing.T) {
 	}
 }
 
-func TestStale(t *testing.T) {
+func TestStale(t *testing.T) { eachBackend(t, testStale) }
+
+func testStale(t *testing.T) {
 	db, _ := openTest(t)
 	ctx := context.Background()
 	for i, id := range []string{"a", "b", "c", "d"} {
@@ -89,7 +93,9 @@ func TestStale(t *testing.T) {
 	}
 }
 
-func TestSentinelsAndDetails(t *testing.T) {
+func TestSentinelsAndDetails(t *testing.T) { eachBackend(t, testSentinelsAndDetails) }
+
+func testSentinelsAndDetails(t *testing.T) {
 	db, _ := openTest(t)
 	ctx := context.Background()
 	mustStart(t, db, "s1", map[string]string{"a": "1", "b": "2"}, t0)
