@@ -246,16 +246,21 @@ func (l *LiveScreen) CloseFocus() {
 // FlagSelected opens the marker dialog for the selected tile.
 func (l *LiveScreen) FlagSelected() {
 	var id string
+	var at time.Time // the picture's time: what the proctor flags
 	if l.Focus != nil {
-		id = l.Focus.Selected()
+		id, at = l.Focus.Selected(), l.Focus.PictureTime()
 	} else if ts := l.Grid.Tiles(); len(ts) > 0 {
 		id = ts[l.Grid.Selected()].ID()
+		at = l.Grid.PictureTime(id)
 	}
 	s, ok := l.roster.Get(id)
 	if !ok {
 		return
 	}
-	l.app.FlagMarker(s.Session, s.ID, l.app.cfg.Now())
+	if at.IsZero() {
+		at = l.app.cfg.Now() // no picture yet
+	}
+	l.app.FlagMarker(s.Session, s.ID, at)
 }
 
 // Pump swaps in new frames of the visible tiles; once a second
