@@ -176,6 +176,8 @@ type fakeArchive struct {
 	playbacks  []*fakePlayback
 	progressed chan struct{} // Export signals here after its progress call
 	err        error
+	addCalls   int           // AddMarker calls
+	addBlock   chan struct{} // non-nil: AddMarker waits for it, ignoring its context
 }
 
 func (a *fakeArchive) Sessions(ctx context.Context, q SessionQuery) (proto.SessionList, error) {
@@ -210,6 +212,13 @@ func (a *fakeArchive) Markers(ctx context.Context, sid string) ([]proto.Marker, 
 }
 
 func (a *fakeArchive) AddMarker(ctx context.Context, sid string, m proto.Marker) (proto.Marker, error) {
+	a.mu.Lock()
+	a.addCalls++
+	block := a.addBlock
+	a.mu.Unlock()
+	if block != nil {
+		<-block // a server stuck under load, a call deaf to its context
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	m.ID = int64(len(a.markers) + 1)

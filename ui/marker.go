@@ -27,6 +27,8 @@ type MarkerForm struct {
 	OnSave func(label, note string)
 	// OnCancel is called when the dialog is dismissed.
 	OnCancel func()
+
+	saving bool // a save is under way: Save stays off whatever is typed
 }
 
 // NewMarkerForm builds the form for a marker on sentinel at t.
@@ -43,13 +45,7 @@ func NewMarkerForm(sentinel string, t time.Time) *MarkerForm {
 			f.OnCancel()
 		}
 	})
-	f.Label.OnChanged = func(s string) {
-		if strings.TrimSpace(s) == "" {
-			f.Save.Disable()
-		} else {
-			f.Save.Enable()
-		}
-	}
+	f.Label.OnChanged = func(string) { f.enableSave() }
 	f.Label.OnSubmitted = func(string) { f.submit() }
 	title := widget.NewLabelWithStyle("Flag an incident", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	where := widget.NewLabel(fmt.Sprintf("%s at %s", sentinel, t.Local().Format("15:04:05")))
@@ -58,7 +54,37 @@ func NewMarkerForm(sentinel string, t time.Time) *MarkerForm {
 	return f
 }
 
+// enableSave turns Save on when there is a label and no save under way.
+func (f *MarkerForm) enableSave() {
+	if f.saving || strings.TrimSpace(f.Label.Text) == "" {
+		f.Save.Disable()
+	} else {
+		f.Save.Enable()
+	}
+}
+
+// SetSaving shows that a save is under way; until SetFailed, neither
+// typing nor Enter can send a second one.
+func (f *MarkerForm) SetSaving() {
+	f.saving = true
+	f.Save.Disable()
+	f.Status.SetText("Saving…")
+}
+
+// SetFailed shows why a save failed and lets the proctor try again.
+func (f *MarkerForm) SetFailed(msg string) {
+	f.saving = false
+	f.Status.SetText(msg)
+	f.enableSave()
+}
+
+// Saving reports whether a save is under way.
+func (f *MarkerForm) Saving() bool { return f.saving }
+
 func (f *MarkerForm) submit() {
+	if f.saving {
+		return
+	}
 	label := strings.TrimSpace(f.Label.Text)
 	if label == "" {
 		f.Status.SetText("A label is required.")
