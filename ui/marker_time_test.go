@@ -38,6 +38,7 @@ func TestMarkerTakesThePictureTime(t *testing.T) {
 	}
 
 	a.live.OpenFocus("exam01") // s02 webcam, s03 screen (selected)
+	a.work.Wait()              // its markers are loaded
 	for _, r := range b.replays {
 		r.playTo(now.Add(-4 * time.Second))
 	}
