@@ -13,7 +13,7 @@ import (
 // bottom or the details panel lies under it. Beside, swapped and picture
 // in picture alike.
 func TestFocusUsesTheWindow(t *testing.T) {
-	a, _ := connectTestApp(t, 4)
+	a, _ := connectTestApp(t, 5) // exam02 has one Sentinel
 	a.win.Resize(fyne.NewSize(1600, 1000))
 	a.live.OpenFocus("exam01")
 	a.work.Wait()
@@ -46,4 +46,16 @@ func TestFocusUsesTheWindow(t *testing.T) {
 	check("swapped")
 	test.TypeOnCanvas(c, "xp")
 	check("pip")
+
+	// A lone picture leaves no empty column: with the panel under it, it
+	// takes the width (or the height).
+	a.live.CloseFocus()
+	a.live.OpenFocus("exam02")
+	a.work.Wait()
+	f = a.live.Focus
+	check("lone")
+	area, main := f.pics.Size(), f.Tiles()[0]
+	if f.Panel.Content.Position().X < 1 && main.Size().Width < area.Width-focusColumn/2 {
+		t.Errorf("lone picture %v in %v: an empty column beside it", main.Size(), area)
+	}
 }

@@ -55,10 +55,11 @@ func (l *focusLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 	panelH := max(panel.MinSize().Height, focusPanelUnder)
 	heightFor := func(w float32) float32 { return max(min(size.Height-barH-focusGap, w/tileAspect+capH), 0) }
-	roomUnder := func(h float32) bool { return size.Height-(h+2*focusGap+barH) >= panelH }
+	roomUnder := func(h float32) bool { return size.Height-(h+2*focusGap+barH) >= panelH-0.5 }
 	mainW := max(size.Width-colW-focusGap, 0)
-	if w := min(size.Width, fitW, (size.Height-2*focusGap-barH-panelH-capH)*tileAspect); l.pip && w > mainW {
-		// Picture in picture with the panel under it: no column at all.
+	if w := min(size.Width, fitW, (size.Height-2*focusGap-barH-panelH-capH)*tileAspect); (l.pip || len(rest) == 0) && w > mainW {
+		// Picture in picture (or a lone picture) with the panel under it: no
+		// column at all.
 		mainW = w
 	}
 	mainH := heightFor(mainW)
