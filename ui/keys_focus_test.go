@@ -58,3 +58,38 @@ func typeAsDriver(c fyne.Canvas, s string) {
 		}
 	}
 }
+
+// keyAsDriver delivers a named key as the desktop driver does: to the
+// focused widget if there is one, else to the window.
+func keyAsDriver(c fyne.Canvas, k fyne.KeyName) {
+	ev := &fyne.KeyEvent{Name: k}
+	if fo := c.Focused(); fo != nil {
+		fo.TypedKey(ev)
+	} else {
+		c.OnTypedKey()(ev)
+	}
+}
+
+// TestMarkerDialogEscWhileTyping: Esc closes the marker dialog while its
+// label or note entry has the keyboard (it has from the moment the dialog
+// opens); the driver gives the key to the entry, not to the window.
+func TestMarkerDialogEscWhileTyping(t *testing.T) {
+	a, b := connectTestApp(t, 4)
+	c := a.win.Canvas()
+	for _, in := range []string{"label", "note"} {
+		typeAsDriver(c, "m")
+		f := findMarkerForm(t, a)
+		if in == "note" {
+			c.Focus(f.Note)
+		}
+		typeAsDriver(c, "Pho")
+		keyAsDriver(c, fyne.KeyEscape)
+		if a.popup != nil {
+			t.Errorf("Esc in the %s entry did not close the dialog", in)
+			a.closePopup()
+		}
+	}
+	if len(b.markers) != 0 {
+		t.Errorf("a cancelled dialog saved %+v", b.markers)
+	}
+}

@@ -16,8 +16,8 @@ var MarkerLabels = []string{"Phone", "Another person", "Left the seat", "Looking
 // MarkerForm is the content of the marker dialog: a label (required) and
 // an optional note. It is a plain form so tests can fill it without a window.
 type MarkerForm struct {
-	Label   *widget.SelectEntry
-	Note    *widget.Entry
+	Label   *escSelectEntry // Esc in it cancels
+	Note    *escEntry
 	Save    *widget.Button
 	Cancel  *widget.Button
 	Status  *widget.Label
@@ -33,18 +33,20 @@ type MarkerForm struct {
 
 // NewMarkerForm builds the form for a marker on sentinel at t.
 func NewMarkerForm(sentinel string, t time.Time) *MarkerForm {
-	f := &MarkerForm{Label: widget.NewSelectEntry(MarkerLabels), Note: widget.NewMultiLineEntry(), Status: widget.NewLabel("")}
+	f := &MarkerForm{Label: newEscSelectEntry(MarkerLabels), Note: newEscMultiLineEntry(), Status: widget.NewLabel("")}
 	f.Label.SetPlaceHolder("What happened? (required)")
 	f.Note.SetPlaceHolder("Note (optional)")
 	f.Note.SetMinRowsVisible(3)
 	f.Save = widget.NewButton("Save marker", f.submit)
 	f.Save.Importance = widget.HighImportance
 	f.Save.Disable()
-	f.Cancel = widget.NewButton("Cancel", func() {
+	cancel := func() {
 		if f.OnCancel != nil {
 			f.OnCancel()
 		}
-	})
+	}
+	f.Cancel = widget.NewButton("Cancel", cancel)
+	f.Label.onEsc, f.Note.onEsc = cancel, cancel
 	f.Label.OnChanged = func(string) { f.enableSave() }
 	f.Label.OnSubmitted = func(string) { f.submit() }
 	title := widget.NewLabelWithStyle("Flag an incident", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
