@@ -100,6 +100,14 @@ func (f *viewFeed) Stats() ui.FeedStats {
 	return ui.FeedStats{FPS: s.FPS, Bitrate: s.Bitrate, Latency: s.Latency, Skipped: int64(s.Gaps), Decoded: int64(s.Decoded)}
 }
 
+// Position is the capture time of the frame Frame last returned: the
+// picture the tile shows, which a marker is stamped with.
+func (f *viewFeed) Position() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.at
+}
+
 func (f *viewFeed) Close() {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -46,13 +46,6 @@ func (f *viewReplay) GoLive() bool {
 	return p != nil && p.GoLive() == nil
 }
 
-func (f *viewReplay) Position() time.Time {
-	if p := f.player(); p != nil {
-		return p.State().Position
-	}
-	return time.Time{}
-}
-
 func (f *viewReplay) player() *player.Player {
 	f.mu.Lock()
 	defer f.mu.Unlock()

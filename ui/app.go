@@ -31,6 +31,8 @@ type Config struct {
 	Now func() time.Time
 
 	manualPump bool // tests drive pump themselves
+	// markerTimeout bounds a marker's save (zero: markerSaveTimeout).
+	markerTimeout time.Duration
 }
 
 // App is the desktop app: one window that shows the connect screen, the

@@ -51,7 +51,6 @@ func (l *fakeLive) Replay(session, id string, opt FeedOptions) ReplayFeed {
 // fakeReplay records the replay commands it gets.
 type fakeReplay struct {
 	fakeFeed
-	pos  time.Time
 	cmds []string
 }
 
@@ -68,8 +67,6 @@ func (f *fakeReplay) GoLive() bool {
 	f.cmds = append(f.cmds, "live")
 	return true
 }
-func (f *fakeReplay) playTo(t time.Time)  { f.mu.Lock(); f.pos = t; f.mu.Unlock() }
-func (f *fakeReplay) Position() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.pos }
 func (f *fakeReplay) commands() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -101,8 +98,12 @@ type fakeFeed struct {
 	n      uint64
 	img    *image.RGBA
 	segs   []SegmentInfo
+	pos    time.Time // the picture's capture time
 	closed bool
 }
+
+func (f *fakeFeed) playTo(t time.Time)  { f.mu.Lock(); f.pos = t; f.mu.Unlock() }
+func (f *fakeFeed) Position() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.pos }
 
 // push makes a new solid frame of colour c.
 func (f *fakeFeed) push(c color.RGBA) {
@@ -175,6 +176,8 @@ type fakeArchive struct {
 	playbacks  []*fakePlayback
 	progressed chan struct{} // Export signals here after its progress call
 	err        error
+	addCalls   int           // AddMarker calls
+	addBlock   chan struct{} // non-nil: AddMarker waits for it, ignoring its context
 }
 
 func (a *fakeArchive) Sessions(ctx context.Context, q SessionQuery) (proto.SessionList, error) {
@@ -209,6 +212,13 @@ func (a *fakeArchive) Markers(ctx context.Context, sid string) ([]proto.Marker, 
 }
 
 func (a *fakeArchive) AddMarker(ctx context.Context, sid string, m proto.Marker) (proto.Marker, error) {
+	a.mu.Lock()
+	a.addCalls++
+	block := a.addBlock
+	a.mu.Unlock()
+	if block != nil {
+		<-block // a server stuck under load, a call deaf to its context
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	m.ID = int64(len(a.markers) + 1)

@@ -28,6 +28,9 @@ const (
 	// focusPiPShare is the width of a picture-in-picture tile as a share
 	// of the large picture's.
 	focusPiPShare = 0.28
+	// focusPanelUnder is the least height left under the large picture
+	// and its bar for the details panel to go there.
+	focusPanelUnder = 160
 )
 
 func (l *focusLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
@@ -36,15 +39,39 @@ func (l *focusLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 	n := len(objs)
 	main, rest, panel, bar := objs[0], objs[1:n-2], objs[n-2], objs[n-1]
-	colW := max(focusColumn, size.Width*focusColumnShare)
-	mainW := max(size.Width-colW-focusGap, 0)
 	capH := captionHeight()
 	barH := bar.MinSize().Height
-	mainH := max(min(size.Height-barH-focusGap, mainW/tileAspect+capH), 0)
+	// The large picture fits the area's width and height with its caption
+	// and the replay bar under it: as wide as the height allows, and the
+	// column beside takes the rest (a share of the width, at least
+	// focusColumn). When the width is what bounds it, the column keeps
+	// only its least width, so the picture grows.
+	fitW := max((size.Height-barH-focusGap-capH)*tileAspect, 0)
+	colW := max(focusColumn, size.Width*focusColumnShare)
+	if fitW < size.Width-colW-focusGap {
+		colW = size.Width - fitW - focusGap
+	} else {
+		colW = min(colW, max(focusColumn, size.Width-fitW-focusGap))
+	}
+	panelH := max(panel.MinSize().Height, focusPanelUnder)
+	heightFor := func(w float32) float32 { return max(min(size.Height-barH-focusGap, w/tileAspect+capH), 0) }
+	roomUnder := func(h float32) bool { return size.Height-(h+2*focusGap+barH) >= panelH-0.5 }
+	mainW := max(size.Width-colW-focusGap, 0)
+	if w := min(size.Width, fitW, (size.Height-2*focusGap-barH-panelH-capH)*tileAspect); (l.pip || len(rest) == 0) && w > mainW {
+		// Picture in picture (or a lone picture) with the panel under it: no
+		// column at all.
+		mainW = w
+	}
+	mainH := heightFor(mainW)
 	main.Move(fyne.NewPos(0, 0))
 	main.Resize(fyne.NewSize(mainW, mainH))
 	bar.Move(fyne.NewPos(0, mainH+focusGap))
 	bar.Resize(fyne.NewSize(mainW, barH))
+	// Under the bar, a width-bound picture leaves the lower part of the
+	// area: the details panel goes there when it fits, so the window's
+	// height is used and the markers list gets its room.
+	underY := mainH + focusGap + barH + focusGap
+	under := roomUnder(mainH)
 	y := float32(0)
 	if l.pip {
 		// The picture's rectangle inside the large tile (contain-fitted).
@@ -67,8 +94,13 @@ func (l *focusLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 			y += h + focusGap
 		}
 	}
-	panel.Move(fyne.NewPos(size.Width-colW, y))
-	panel.Resize(fyne.NewSize(colW, max(size.Height-y, 0)))
+	if under {
+		panel.Move(fyne.NewPos(0, underY))
+		panel.Resize(fyne.NewSize(mainW, size.Height-underY))
+	} else {
+		panel.Move(fyne.NewPos(size.Width-colW, y))
+		panel.Resize(fyne.NewSize(colW, max(size.Height-y, 0)))
+	}
 	if l.onLayout != nil {
 		l.onLayout()
 	}

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"proctor/proto"
@@ -60,7 +61,7 @@ func NewFocusPanel(session string, sentinels []proto.SentinelInfo) *FocusPanel {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
 	top := container.NewVBox(bold("Session "+session), p.Details, bold("Sentinels"), p.Feeds, bold("Markers"))
-	body := container.NewBorder(top, nil, nil, nil, p.Markers)
+	body := container.New(panelLayout{}, top, p.Markers)
 	p.Content = body
 	p.SetSentinels(sentinels)
 	return p
@@ -146,4 +147,30 @@ func markerLine(m proto.Marker) string {
 		s += " (" + m.Author + ")"
 	}
 	return s
+}
+
+// panelLayout stacks the panel's details over its markers list in the
+// focus view's column, and puts them side by side when the panel is
+// wide (under a width-bound large picture), so the list keeps its height.
+type panelLayout struct{}
+
+func (panelLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	top, list := objs[0], objs[1]
+	topH := top.MinSize().Height
+	if size.Width >= 2*focusColumn+focusGap {
+		top.Move(fyne.NewPos(0, 0))
+		top.Resize(fyne.NewSize(focusColumn, size.Height))
+		list.Move(fyne.NewPos(focusColumn+focusGap, 0))
+		list.Resize(fyne.NewSize(size.Width-focusColumn-focusGap, size.Height))
+		return
+	}
+	top.Move(fyne.NewPos(0, 0))
+	top.Resize(fyne.NewSize(size.Width, topH))
+	list.Move(fyne.NewPos(0, topH+theme.Padding()))
+	list.Resize(fyne.NewSize(size.Width, max(size.Height-topH-theme.Padding(), 0)))
+}
+
+// MinSize is the details' size: the list scrolls in whatever is left.
+func (panelLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return objs[0].MinSize()
 }

@@ -116,14 +116,18 @@ func (f *Focus) GoLive() {
 // Replaying reports whether the focus view shows the past.
 func (f *Focus) Replaying() bool { return !f.behind.IsZero() }
 
-// position is where the large picture is: the picture's own time once it
-// has jumped back to the replay target's keyframe, the target plus the
-// time since the jump before that (a jump takes a moment).
-func (f *Focus) position() time.Time {
-	if len(f.feeds) == 0 {
+// position is where the large picture is; see pictureAt.
+func (f *Focus) position() time.Time { return f.pictureAt(f.main) }
+
+// pictureAt is the capture time of tile i's picture: the picture's own
+// time once it has jumped back to the replay target's keyframe, the target
+// plus the time since the jump before that (a jump takes a moment). Zero
+// while live before the first picture.
+func (f *Focus) pictureAt(i int) time.Time {
+	if i < 0 || i >= len(f.feeds) {
 		return time.Time{}
 	}
-	p := f.feeds[f.main].Position()
+	p := f.feeds[i].Position()
 	if f.behind.IsZero() {
 		return p
 	}
@@ -133,6 +137,11 @@ func (f *Focus) position() time.Time {
 	}
 	return p
 }
+
+// PictureTime is the capture time of the selected Sentinel's picture on
+// screen, live or replaying (zero before its first picture): a proctor
+// flags what they see, which trails the wall clock.
+func (f *Focus) PictureTime() time.Time { return f.pictureAt(f.sel) }
 
 // showPosition refreshes the replay bar while replaying.
 func (f *Focus) showPosition() {

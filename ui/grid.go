@@ -121,6 +121,16 @@ func (g *Grid) Tiles() []*Tile {
 // Selected is the index of the keyboard selection on the page.
 func (g *Grid) Selected() int { return g.sel }
 
+// PictureTime is the capture time of the picture tile id shows (zero
+// before its first picture or without a feed): a marker is stamped with
+// what the proctor sees, which trails the wall clock.
+func (g *Grid) PictureTime(id string) time.Time {
+	if f, ok := g.feeds[id]; ok {
+		return f.Position()
+	}
+	return time.Time{}
+}
+
 // Select moves the keyboard selection to tile i of the page.
 func (g *Grid) Select(i int) {
 	ts := g.Tiles()

@@ -246,16 +246,21 @@ func (l *LiveScreen) CloseFocus() {
 // FlagSelected opens the marker dialog for the selected tile.
 func (l *LiveScreen) FlagSelected() {
 	var id string
+	var at time.Time // the picture's time: what the proctor flags
 	if l.Focus != nil {
-		id = l.Focus.Selected()
+		id, at = l.Focus.Selected(), l.Focus.PictureTime()
 	} else if ts := l.Grid.Tiles(); len(ts) > 0 {
 		id = ts[l.Grid.Selected()].ID()
+		at = l.Grid.PictureTime(id)
 	}
 	s, ok := l.roster.Get(id)
 	if !ok {
 		return
 	}
-	l.app.FlagMarker(s.Session, s.ID, l.app.cfg.Now())
+	if at.IsZero() {
+		at = l.app.cfg.Now() // no picture yet
+	}
+	l.app.FlagMarker(s.Session, s.ID, at)
 }
 
 // Pump swaps in new frames of the visible tiles; once a second
@@ -320,45 +325,4 @@ func (l *LiveScreen) Close() {
 // marker on the server; onSaved (may be nil) gets the stored marker.
 func (a *App) FlagMarker(session, sentinel string, t time.Time) {
 	a.flagMarker(session, sentinel, t, nil)
-}
-
-func (a *App) flagMarker(session, sentinel string, t time.Time, onSaved func(proto.Marker)) {
-	if a.backend == nil {
-		return
-	}
-	f := NewMarkerForm(sentinel, t)
-	a.lastMarkerForm = f
-	p := showModal(a.win.Canvas(), f.Content, fyne.NewSize(420, 0))
-	a.setPopup(p)
-	a.win.Canvas().Focus(f.Label)
-	f.OnCancel = func() { a.closePopup() }
-	f.OnSave = func(label, note string) {
-		f.Save.Disable()
-		f.Status.SetText("Saving…")
-		m := proto.Marker{Sentinel: sentinel, Time: t, Label: label, Note: note}
-		if a.live != nil {
-			a.live.own.add(m, a.cfg.Now())
-		}
-		a.work.Add(1)
-		go func() {
-			defer a.work.Done()
-			ctx, cancel := context.WithTimeout(a.ctx, 10*time.Second)
-			defer cancel()
-			saved, err := a.backend.AddMarker(ctx, session, m)
-			fyne.Do(func() {
-				if err != nil {
-					if a.live != nil {
-						a.live.own.drop(m)
-					}
-					f.Save.Enable()
-					f.Status.SetText("Not saved: " + err.Error())
-					return
-				}
-				a.closePopup()
-				if onSaved != nil {
-					onSaved(saved)
-				}
-			})
-		}()
-	}
 }

@@ -78,6 +78,7 @@ func NewReviewScreen(archive Archive, run runner, s proto.Session) *ReviewScreen
 	open := !proto.SessionFinal(s.State)
 	for _, id := range s.Sentinels {
 		t := NewTile(id, id, "")
+		t.SetCaptionBelow(true) // never over the picture's own caption
 		r.tiles = append(r.tiles, t)
 		objs = append(objs, t)
 		start := s.Start

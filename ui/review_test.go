@@ -207,3 +207,18 @@ func TestExportFolder(t *testing.T) {
 		t.Fatalf("asked %q, file %q", asked, f.File.Text)
 	}
 }
+
+// TestReviewCaptionsUnderThePictures: in review, as in focus, each
+// Sentinel's name bar sits under its picture, never over the picture's
+// own caption (the webcam's clock, the screen's taskbar).
+func TestReviewCaptionsUnderThePictures(t *testing.T) {
+	r, _, w := newReview(t)
+	w.Canvas().Refresh(r.Content)
+	for _, tl := range r.Tiles() {
+		tr := test.TempWidgetRenderer(t, tl).(*tileRenderer)
+		tr.Layout(tl.Size())
+		if bottom := tr.pic.Position().Y + tr.pic.Size().Height; bottom > tr.bar.Position().Y+0.5 {
+			t.Errorf("%s: picture reaches %v, under its caption at %v", tl.ID(), bottom, tr.bar.Position().Y)
+		}
+	}
+}

@@ -59,9 +59,6 @@ type ReplayFeed interface {
 	Replay(t time.Time)
 	// GoLive returns to the leading edge; false when the feed has none.
 	GoLive() bool
-	// Position is the capture time of the picture on screen (zero before
-	// the first).
-	Position() time.Time
 }
 
 // FeedOptions tune the decoding of one live stream.
@@ -85,6 +82,10 @@ type Feed interface {
 	// call (the newest MaxPendingSegments at most) and returns it: the
 	// attention analysis reads their timing and sizes.
 	Segments(dst []SegmentInfo) []SegmentInfo
+	// Position is the capture time of the picture on screen (zero before
+	// the first). Live pictures trail the wall clock (a segment leaves
+	// the Sentinel a GOP late), so a marker is stamped with this.
+	Position() time.Time
 	Close()
 }
 
