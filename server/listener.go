@@ -47,7 +47,7 @@ func (l *limitListener) Accept() (net.Conn, error) {
 		}
 		ip := peerAddr(c.RemoteAddr())
 		if l.acquire(ip) {
-			return &limitedConn{Conn: c, release: func() { l.release(ip) }}, nil
+			return limited(c, func() { l.release(ip) }), nil
 		}
 		l.refuse(ip) // counted before the peer can see the close
 		c.Close()
@@ -123,6 +123,35 @@ func peerAddr(a net.Addr) netip.Addr {
 		return netip.Addr{}
 	}
 	return ap.Addr().Unmap()
+}
+
+// limited wraps c so that its first Close calls release. A TCP connection
+// gets limitedTCPConn, which keeps writev.
+func limited(c net.Conn, release func()) net.Conn {
+	if tc, ok := c.(*net.TCPConn); ok {
+		return &limitedTCPConn{TCPConn: tc, release: release}
+	}
+	return &limitedConn{Conn: c, release: release}
+}
+
+// limitedTCPConn is limitedConn for a TCP connection. It embeds the
+// *net.TCPConn itself rather than the net.Conn interface so that the net
+// package's unexported writev method is promoted and net.Buffers.WriteTo
+// still finds it: gorilla/websocket sends a frame's header and payload as
+// net.Buffers, which through an interface wrapper became one write system
+// call (and one TCP segment) per buffer, twice the calls for every seed
+// receiver and fragment (issue 10 part D). ReadFrom (sendfile) is
+// promoted too.
+type limitedTCPConn struct {
+	*net.TCPConn
+	once    sync.Once
+	release func()
+}
+
+func (c *limitedTCPConn) Close() error {
+	err := c.TCPConn.Close()
+	c.once.Do(c.release)
+	return err
 }
 
 // limitedConn gives its listener slot back on the first Close.

@@ -61,8 +61,11 @@ type Server struct {
 
 // New returns the endpoint; publishers publish through core.
 func New(core *ingest.Core, gate Gate, cfg Config, m Metrics, log *slog.Logger) *Server {
+	// A small write buffer, as the watchers': gorilla copies what fits in
+	// it into each frame and hands the rest of a fragment to writev, so
+	// 4 KiB would be copied per receiver and fragment for nothing.
 	return &Server{core: core, live: core.Live, gate: gate, cfg: cfg, m: m, now: core.Now, log: log,
-		up: wsconn.NewUpgrader(4096)}
+		up: wsconn.NewUpgrader(256)}
 }
 
 // Close ends every seed connection (publishers are told why, receivers
