@@ -28,7 +28,7 @@ func startNode(t *testing.T, srv *testredis.Server, node string) *env {
 
 // startNodeAt is startNode with Redis at addr (a proxy, to cut a node off),
 // a lease TTL (0: the default) and mod applied to the config.
-func startNodeAt(t *testing.T, addr, node string, leaseTTL time.Duration, mod func(*Config)) *env {
+func startNodeAt(t testing.TB, addr, node string, leaseTTL time.Duration, mod func(*Config)) *env {
 	t.Helper()
 	return startServer(t, func(c *Config) {
 		if mod != nil {
