@@ -14,8 +14,10 @@ import (
 // under the lease's fence). A node a Sentinel reconnects to after its node
 // died knows nothing of the stream locally; with this it welcomes the
 // Sentinel with the next sequence the cluster has, so the live sequence
-// edges serve runs on with no duplicate. ok is false when the cluster has
-// no media of id.
+// edges serve runs on with no duplicate. Read it after Attach: the lease
+// taken there raised the epoch, so the old holder's writer, if it still
+// runs somewhere, is fenced and cannot append past the value read. ok is
+// false when the cluster has no media of id.
 func (c *Cluster) LastSeq(ctx context.Context, id string) (seq uint64, ok bool, err error) {
 	v, err := c.rdb.HGet(ctx, metaKey(id), metaSeq).Result()
 	if errors.Is(err, redis.Nil) {
