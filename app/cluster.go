@@ -70,6 +70,7 @@ func (o *clusterOpts) wire(ctx context.Context, cfg *server.Config, log *slog.Lo
 		closeAll()
 		return nil, fmt.Errorf("join cluster at %s: %w", opt.Addr, err)
 	}
+	cfg.Role = o.role
 	cfg.NewLive = func(h *hub.Hub) (live.Registry, error) {
 		return bus.NewCluster(h, clients[0], clients[1], clients[2], bus.ClusterConfig{Node: o.node, Window: cfg.Window}, log)
 	}

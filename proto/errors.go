@@ -42,4 +42,8 @@ const (
 	// with its backlog. Nothing it was not told to resend was lost.
 	CodeUnavailable = "unavailable"
 	CodeInternal    = "internal"
+	// CodeWrongRole refuses a connection a cluster node's role does not
+	// serve (HTTP 421): a Sentinel at an edge node, a watcher at an ingest
+	// node. Not final: a client with a list of servers tries the next.
+	CodeWrongRole = "wrong_role"
 )

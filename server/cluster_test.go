@@ -23,14 +23,24 @@ import (
 // `proctor server --redis` wires it.
 func startNode(t *testing.T, srv *testredis.Server, node string) *env {
 	t.Helper()
+	return startNodeAt(t, srv.Addr, node, 0, nil)
+}
+
+// startNodeAt is startNode with Redis at addr (a proxy, to cut a node off),
+// a lease TTL (0: the default) and mod applied to the config.
+func startNodeAt(t testing.TB, addr, node string, leaseTTL time.Duration, mod func(*Config)) *env {
+	t.Helper()
 	return startServer(t, func(c *Config) {
+		if mod != nil {
+			mod(c)
+		}
 		c.NewLive = func(h *hub.Hub) (live.Registry, error) {
 			mk := func() *redis.Client {
-				r := redis.NewClient(&redis.Options{Addr: srv.Addr})
+				r := redis.NewClient(&redis.Options{Addr: addr})
 				t.Cleanup(func() { r.Close() })
 				return r
 			}
-			return bus.NewCluster(h, mk(), mk(), mk(), bus.ClusterConfig{Node: node, Window: c.Window,
+			return bus.NewCluster(h, mk(), mk(), mk(), bus.ClusterConfig{Node: node, Window: c.Window, LeaseTTL: leaseTTL,
 				Control: bus.ControlConfig{Refresh: 100 * time.Millisecond}}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		}
 	})

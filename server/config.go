@@ -107,6 +107,9 @@ type Config struct {
 	// (app wires it for --redis). A registry that is an io.Closer is
 	// closed after the connections end, before the hub.
 	NewLive func(h *hub.Hub) (live.Registry, error) `json:"-"`
+	// Role is the node's cluster role (cluster_role.go): RoleIngest takes
+	// Sentinels only, RoleEdge serves watchers only, RoleAll ("" too) both.
+	Role string
 }
 
 // Validate checks c and fills in defaults.
@@ -170,6 +173,9 @@ func (c *Config) Validate() error {
 		c.Store.Dir = c.DataDir
 	}
 	if err := c.HTTP.Validate(c.MaxConnsPerIP); err != nil {
+		return err
+	}
+	if err := validRole(c.Role); err != nil {
 		return err
 	}
 	if err := c.Store.Validate(); err != nil {

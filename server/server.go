@@ -119,13 +119,13 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /v1/ingest", s.ingest)
-	mux.Handle("GET /v1/watch", s.watch)
+	mux.Handle("GET /v1/ingest", s.forRole(RoleIngest, s.ingest))
+	mux.Handle("GET /v1/watch", s.forRole(RoleEdge, s.watch))
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.Handle("GET /metrics", s.metricsOnly(s.reg))
 	s.registerHistory(mux)
 	// The seed-compatible endpoint; every more specific path above wins.
-	mux.Handle("GET /{channel}/{key}/{kind}", s.seed)
+	mux.Handle("GET /{channel}/{key}/{kind}", s.seedForRole(s.seed))
 	return s.reg.InstrumentHTTP(httpapi.JSONErrors(mux))
 }
 

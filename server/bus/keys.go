@@ -22,4 +22,5 @@ const (
 	metaEpoch = "epoch"
 	metaKF    = "kf"
 	metaGen   = "gen"
+	metaSeq   = "seq"
 )

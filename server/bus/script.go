@@ -13,6 +13,10 @@ import "github.com/redis/go-redis/v9"
 //   - Trimming: MINID ~ (Redis time - window), but never past the latest
 //     keyframe entry, so a GOP longer than the window stays joinable; the
 //     MAXLEN ~ cap is only a safety net against a runaway writer.
+//   - Resume point: meta's seq is the highest media sequence appended, so
+//     a node the Sentinel reconnects to after its node died welcomes it
+//     with next = seq+1 (see Cluster.LastSeq). It is written under the
+//     same fence, so a fenced writer cannot move it.
 //   - An init entry becomes the join point itself (kf = its id): a joiner
 //     after a generation change starts at the new init, never at media of
 //     the old generation.
@@ -36,8 +40,10 @@ redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', ARGV[2])
 if ARGV[3] == '1' then
   redis.call('SET', KEYS[3], ARGV[9])
   redis.call('HSET', KEYS[2], 'gen', ARGV[5], 'kf', id)
-elseif tonumber(ARGV[6]) % 2 == 1 then
-  redis.call('HSET', KEYS[2], 'kf', id)
+else
+  local last = tonumber(redis.call('HGET', KEYS[2], 'seq') or '-1')
+  if tonumber(ARGV[4]) > last then redis.call('HSET', KEYS[2], 'seq', ARGV[4]) end
+  if tonumber(ARGV[6]) % 2 == 1 then redis.call('HSET', KEYS[2], 'kf', id) end
 end
 return id
 `)

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -19,6 +20,12 @@ func newSessionID(now time.Time) string {
 	var b [4]byte
 	rand.Read(b[:])
 	return "s" + now.UTC().Format("20060102-150405") + "-" + hex.EncodeToString(b[:])
+}
+
+// clusterSeqs is a cluster node's live registry (bus.Cluster): the
+// highest media sequence of a Sentinel appended anywhere in the cluster.
+type clusterSeqs interface {
+	LastSeq(ctx context.Context, id string) (seq uint64, ok bool, err error)
 }
 
 // openSession starts or continues the session of hello and returns the
@@ -83,6 +90,16 @@ func (s *Core) openSession(ic *Publication, hello *proto.Hello) (*proto.Welcome,
 	// from the store: a sequence number is never handed out twice.
 	if ring := ic.stream.Stats(); ring.Segments > 0 && ring.LastSeq+1 > st.next {
 		st.next = ring.LastSeq + 1
+	}
+	// On a cluster node, the Sentinel may come from a node that died: the
+	// cluster knows what that node appended, which this node's store and
+	// ring do not. Redis unreachable: the local view is all there is.
+	if cs, ok := s.Live.(clusterSeqs); ok {
+		if last, ok, err := cs.LastSeq(ctx, hello.Sentinel); err != nil {
+			ic.log.Warn("cluster resume point unknown: redis unreachable", "err", err)
+		} else if ok && last+1 > st.next {
+			st.next = last + 1
+		}
 	}
 	if gens, err := s.Store.Generations(sid, hello.Sentinel); err == nil && len(gens) > 0 {
 		if err := s.restoreInit(ic, gens[len(gens)-1]); err != nil {
