@@ -167,7 +167,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	case serveErr = <-errc:
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), s.drainTimeout())
 	defer cancel()
 	// The plain HTTP requests drain while the WebSocket endpoints tell
 	// their connections, not before: a slow request body must not delay
@@ -191,7 +191,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 // Close shuts the server down (for callers that mount Handler themselves).
 func (s *Server) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), s.drainTimeout())
 	defer cancel()
 	return s.shutdown(ctx, nil)
 }

@@ -5,7 +5,18 @@ import (
 	"errors"
 	"io"
 	"sync"
+	"time"
 )
+
+// drainTimeout is how long the connections get to end at shutdown: the
+// shutdown timeout less what the flush after them needs (the store's
+// fsyncs, the database, the cluster's leases), so that the whole
+// shutdown, flush included, ends within ShutdownTimeout even when a slow
+// client holds on to the last moment (a quarter of it, at most a second).
+func (s *Server) drainTimeout() time.Duration {
+	t := s.cfg.ShutdownTimeout
+	return t - min(t/4, time.Second)
+}
 
 // shutdown stops the three endpoints at once (each tells its connections
 // and waits for them, closing the sockets of those left when ctx ends),
