@@ -166,3 +166,52 @@ func TestClusterMarkerReachesOtherNode(t *testing.T) {
 		}
 	}
 }
+
+// TestClusterSentinelMovedKeepsSession: A dies hard, its Sentinel moves to
+// B and goes on publishing into the same session: longer than the grace
+// period later the session is still open on every node.
+func TestClusterSentinelMovedKeepsSession(t *testing.T) {
+	clip := lowLatencyClip(t)
+	srv := testredis.Start(t)
+	url := testpg.NewDB(t)
+	ra := newTCPProxy(t, srv.Addr)
+	a := startPGNode(t, ra.addr(), "nodeA", url)
+	ha := newTCPProxy(t, a.http[len("http://"):])
+	b := startPGNode(t, srv.Addr, "nodeB", url)
+	c := startPGNode(t, srv.Addr, "nodeC", url)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	p := client.NewPublisher(client.Config{Servers: client.Servers{"http://" + ha.addr(), b.http},
+		Token: a.token(auth.RoleSentinel, "cam1"), MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond},
+		proto.Hello{Sentinel: "cam1", Source: proto.SourceTest}, client.PublishOptions{})
+	runErr := make(chan error, 1)
+	go func() { runErr <- p.Run(ctx) }()
+	defer func() { cancel(); <-runErr }()
+	p.Init(1, clip.init)
+	t0 := time.Now()
+	send := func(i int) {
+		s := clip.segs[i%len(clip.segs)]
+		p.Segment(client.Segment{Time: t0.Add(time.Duration(i) * 100 * time.Millisecond),
+			Duration: time.Duration(s.dur) * time.Microsecond, Keyframe: s.key, Payload: s.payload})
+	}
+	for i := 0; i < 10; i++ {
+		send(i)
+	}
+	waitFor(t, func() bool { return p.Stats().Session != "" })
+	sid := p.Stats().Session
+	waitFor(t, stored(a, sid, "cam1", 10))
+	ra.kill()
+	ha.kill()
+	waitFor(t, func() bool { return p.Stats().Connects == 2 })
+	// Publish on B for twice the grace period, as a live Sentinel does.
+	for i := 10; time.Since(t0) < 2*watchdogGrace+2*time.Second; i++ {
+		send(i)
+		time.Sleep(100 * time.Millisecond)
+	}
+	for _, e := range []*env{a, b, c} {
+		if st := metaState(t, e, sid); st != proto.SessionOpen {
+			t.Fatalf("session of the moved Sentinel on %s: %s, want open", e.http, st)
+		}
+	}
+}
