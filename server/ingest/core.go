@@ -32,6 +32,7 @@ type Meta interface {
 	Stale(ctx context.Context, before time.Time) ([]string, error)
 	EndPart(ctx context.Context, sid, sentinel string) (remaining int, err error)
 	Opener(ctx context.Context, sid string) (string, error)
+	Session(ctx context.Context, sid string) (proto.Session, error)
 }
 
 // Counter is a metric that only goes up (*metrics.Counter).

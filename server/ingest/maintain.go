@@ -1,11 +1,22 @@
 package ingest
 
 import (
+	"context"
 	"time"
 
 	"proctor/proto"
 	"proctor/server/live"
 )
+
+// ClusterWatchdog is what the watchdog asks of a cluster node's live
+// registry (bus.Cluster) before abandoning a stale session: whether none
+// of the session's Sentinels is held by any node, and whether this node
+// took the session's lock. Without it (one node) the watchdog abandons
+// alone. A session whose ingest node died then gets abandoned by another
+// node after the grace period instead of staying open forever, once.
+type ClusterWatchdog interface {
+	ClaimAbandon(ctx context.Context, sid string, sentinels []string) (bool, error)
+}
 
 // Tick runs every heartbeat period: session heartbeats with the quality
 // counters, stalled detection, stats events for watchers, and the
@@ -43,9 +54,33 @@ func (s *Core) watchdog(now time.Time) {
 		if busy {
 			continue // connected: its next heartbeat comes with the next tick
 		}
+		if !s.mayAbandon(ctx, sid) {
+			continue
+		}
 		s.setState(owner, sid, proto.SessionAbandoned)
 		if owner != nil {
 			s.Live.Unlist(owner)
 		}
 	}
+}
+
+// mayAbandon asks the cluster, if any, whether this node abandons sid now.
+// An error (Redis unreachable) keeps the session: a Sentinel may hold it
+// on a node this one cannot see, and the next tick asks again.
+func (s *Core) mayAbandon(ctx context.Context, sid string) bool {
+	wd, ok := s.Live.(ClusterWatchdog)
+	if !ok {
+		return true
+	}
+	sess, err := s.Meta.Session(ctx, sid)
+	if err != nil {
+		s.Log.Warn("watchdog: session", "session", sid, "err", err)
+		return false
+	}
+	ok, err = wd.ClaimAbandon(ctx, sid, sess.Sentinels)
+	if err != nil {
+		s.Log.Warn("watchdog: cluster", "session", sid, "err", err)
+		return false
+	}
+	return ok
 }
