@@ -37,6 +37,8 @@ func BenchmarkRelayLatency(b *testing.B) {
 			for i := range sent {
 				sent[i] = make([]atomic.Int64, b.N)
 			}
+			// Stage timestamps of the Redis path, per segment (Unix ns).
+			tr := newRelayTrace(streams, b.N)
 			var mu sync.Mutex
 			var lat []time.Duration
 			var got atomic.Int64
@@ -59,7 +61,9 @@ func BenchmarkRelayLatency(b *testing.B) {
 								break
 							}
 							if it.Kind == hub.ItemMedia {
-								d := time.Duration(time.Now().UnixNano() - sent[i][it.Seq].Load())
+								now := time.Now().UnixNano()
+								tr.at(stageCursor, i, it.Seq, now)
+								d := time.Duration(now - sent[i][it.Seq].Load())
 								mu.Lock()
 								lat = append(lat, d)
 								mu.Unlock()
@@ -91,15 +95,25 @@ func BenchmarkRelayLatency(b *testing.B) {
 			if path == "redis" {
 				srv := testredis.Start(b)
 				var err error
-				if w, err = NewWriter(client(b, srv), WriterConfig{}, quietLog()); err != nil {
+				wc := WriterConfig{trace: func(batch []Segment, deq, flushed time.Time) {
+					for _, s := range batch {
+						i := streamIndex(s.Sentinel)
+						tr.at(stageDequeued, i, s.Seq, deq.UnixNano())
+						tr.at(stageFlushed, i, s.Seq, flushed.UnixNano())
+					}
+				}}
+				if w, err = NewWriter(client(b, srv), wc, quietLog()); err != nil {
 					b.Fatal(err)
 				}
 				defer w.Close()
-				r = NewReader(client(b, srv), "edge1", ReaderConfig{}, quietLog())
+				var readAt int64 // written and read by the reader goroutine only
+				r = NewReader(client(b, srv), "edge1", ReaderConfig{trace: func(t time.Time, _ int) { readAt = t.UnixNano() }}, quietLog())
 				defer r.Close()
 				for i := range ss {
 					if err := r.Watch(ctx, ss[i].ID(), func(e Entry) {
 						if e.Kind == proto.KindMedia {
+							tr.at(stageRead, i, e.Seq, readAt)
+							tr.at(stageDelivered, i, e.Seq, time.Now().UnixNano())
 							publish(i, e.Seq)
 						}
 					}); err != nil {
@@ -114,6 +128,7 @@ func BenchmarkRelayLatency(b *testing.B) {
 				<-tick.C
 				for i := range ss {
 					sent[i][n].Store(time.Now().UnixNano())
+					tr.at(stageSent, i, uint64(n), sent[i][n].Load())
 					if w != nil {
 						s := Segment{Sentinel: ss[i].ID(), Kind: proto.KindMedia, Seq: uint64(n), Generation: 1,
 							Time: int64(n) * 500000, Duration: 500000, Data: payload}
@@ -153,6 +168,9 @@ func BenchmarkRelayLatency(b *testing.B) {
 			slices.Sort(lat)
 			b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-us")
 			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-us")
+			if w != nil {
+				tr.report(b)
+			}
 		})
 	}
 }
