@@ -24,19 +24,30 @@ import (
 // GOPs cut into 0.5 s segments, sent faster than real time: each
 // iteration is one round of one 16 KiB segment per Sentinel, every 25 ms
 // (32 MB/s in all). Segments the writer drops are reported, not hidden.
+//
+// "burst": the 50 Sentinels publish at the same instant of each round, so
+// a segment's latency includes the wait behind up to 49 others (800 KB);
+// "spread": each at its own phase of the round, as independent Sentinels
+// do, so it is one segment's relay latency. The Redis path's stages are
+// logged (queue, pipeline, XREAD return, decode, hub hand-off).
 // Run both side by side:
 //
 //	go test -run x -bench RelayLatency -benchtime 200x ./server/bus/
 func BenchmarkRelayLatency(b *testing.B) {
 	const streams, size = 50, 16 << 10
-	for _, path := range []string{"hub", "redis"} {
-		b.Run(path, func(b *testing.B) {
+	for _, c := range []struct{ path, arrival string }{
+		{"hub", "burst"}, {"redis", "burst"}, {"hub", "spread"}, {"redis", "spread"},
+	} {
+		path := c.path
+		b.Run(c.path+"-"+c.arrival, func(b *testing.B) {
 			h := hub.New(hub.Config{})
 			defer h.Close()
 			sent := make([][]atomic.Int64, streams)
 			for i := range sent {
 				sent[i] = make([]atomic.Int64, b.N)
 			}
+			// Stage timestamps of the Redis path, per segment (Unix ns).
+			tr := newRelayTrace(streams, b.N)
 			var mu sync.Mutex
 			var lat []time.Duration
 			var got atomic.Int64
@@ -59,7 +70,9 @@ func BenchmarkRelayLatency(b *testing.B) {
 								break
 							}
 							if it.Kind == hub.ItemMedia {
-								d := time.Duration(time.Now().UnixNano() - sent[i][it.Seq].Load())
+								now := time.Now().UnixNano()
+								tr.at(stageCursor, i, it.Seq, now)
+								d := time.Duration(now - sent[i][it.Seq].Load())
 								mu.Lock()
 								lat = append(lat, d)
 								mu.Unlock()
@@ -91,15 +104,25 @@ func BenchmarkRelayLatency(b *testing.B) {
 			if path == "redis" {
 				srv := testredis.Start(b)
 				var err error
-				if w, err = NewWriter(client(b, srv), WriterConfig{}, quietLog()); err != nil {
+				wc := WriterConfig{trace: func(batch []Segment, deq, flushed time.Time) {
+					for _, s := range batch {
+						i := streamIndex(s.Sentinel)
+						tr.at(stageDequeued, i, s.Seq, deq.UnixNano())
+						tr.at(stageFlushed, i, s.Seq, flushed.UnixNano())
+					}
+				}}
+				if w, err = NewWriter(client(b, srv), wc, quietLog()); err != nil {
 					b.Fatal(err)
 				}
 				defer w.Close()
-				r = NewReader(client(b, srv), "edge1", ReaderConfig{}, quietLog())
+				var readAt int64 // written and read by the reader goroutine only
+				r = NewReader(client(b, srv), "edge1", ReaderConfig{trace: func(t time.Time, _ int) { readAt = t.UnixNano() }}, quietLog())
 				defer r.Close()
 				for i := range ss {
 					if err := r.Watch(ctx, ss[i].ID(), func(e Entry) {
 						if e.Kind == proto.KindMedia {
+							tr.at(stageRead, i, e.Seq, readAt)
+							tr.at(stageDelivered, i, e.Seq, time.Now().UnixNano())
 							publish(i, e.Seq)
 						}
 					}); err != nil {
@@ -111,9 +134,13 @@ func BenchmarkRelayLatency(b *testing.B) {
 			b.ResetTimer()
 			tick := time.NewTicker(25 * time.Millisecond)
 			for n := 0; n < b.N; n++ {
-				<-tick.C
+				round := <-tick.C
 				for i := range ss {
+					if c.arrival == "spread" {
+						time.Sleep(time.Until(round.Add(time.Duration(i) * 25 * time.Millisecond / streams)))
+					}
 					sent[i][n].Store(time.Now().UnixNano())
+					tr.at(stageSent, i, uint64(n), sent[i][n].Load())
 					if w != nil {
 						s := Segment{Sentinel: ss[i].ID(), Kind: proto.KindMedia, Seq: uint64(n), Generation: 1,
 							Time: int64(n) * 500000, Duration: 500000, Data: payload}
@@ -153,6 +180,9 @@ func BenchmarkRelayLatency(b *testing.B) {
 			slices.Sort(lat)
 			b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-us")
 			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-us")
+			if w != nil {
+				tr.report(b)
+			}
 		})
 	}
 }

@@ -24,6 +24,11 @@ type ReaderConfig struct {
 	// becomes unreachable (false) and reachable again (true), so the
 	// caller can mark remote streams paused and /healthz degraded.
 	OnState func(up bool)
+
+	// trace, if set (benchmarks only), is called from the reader goroutine
+	// when an XREAD returned, before its entries are delivered, so the
+	// relay latency can be split by stage.
+	trace func(returned time.Time, entries int)
 }
 
 func (c *ReaderConfig) withDefaults() ReaderConfig {
@@ -148,6 +153,13 @@ func (r *Reader) run(ctx context.Context) {
 			continue
 		}
 		backoff = 0
+		if r.cfg.trace != nil {
+			n := 0
+			for _, st := range res {
+				n += len(st.Messages)
+			}
+			r.cfg.trace(time.Now(), n)
+		}
 		r.reads.Add(1)
 		r.setUp(true, nil)
 		r.dispatch(res, keys, fs)

@@ -66,8 +66,8 @@ func (c *Cluster) Stream(id string) *hub.Stream {
 
 	ctx, cancel := context.WithTimeout(context.Background(), c.cfg.Timeout)
 	defer cancel()
-	var gen uint64
-	err := c.r.WatchWindow(ctx, id, func(e Entry) { gen = feed(st, id, e, gen) })
+	fd := &feeder{st: st, id: id}
+	err := c.r.WatchWindow(ctx, id, fd.feed)
 	if err != nil {
 		// Redis is unreachable or the id is not one: the watcher waits on
 		// an empty stream; the next subscribe tries again.
@@ -82,16 +82,40 @@ func (c *Cluster) Stream(id string) *hub.Stream {
 	return st
 }
 
-// feed puts one entry into the hub stream as the ingest node's own
-// message: the same header, so a watcher cannot tell the difference.
-func feed(st *hub.Stream, id string, e Entry, gen uint64) uint64 {
+// feeder puts a remote stream's entries into the hub stream as the
+// ingest node's own messages: the same header, so a watcher cannot tell
+// the difference. Its calls come from one goroutine at a time (the join,
+// then the reader).
+type feeder struct {
+	st *hub.Stream
+	id string
+	// next is the media sequence expected after the last one fed (valid
+	// when seen); a later one means the writer dropped or Redis lost the
+	// ones between.
+	next uint64
+	seen bool
+	// lost: entries were lost and media is held back until a keyframe,
+	// which is published as Lost so watchers get a skipped report.
+	lost bool
+}
+
+func (f *feeder) feed(e Entry) {
 	if e.Kind == proto.KindInit {
-		st.SetInit(e.Generation, proto.Marshal(proto.Header{Kind: proto.KindInit, Sentinel: id, Seq: e.Generation}, e.Data))
-		return e.Generation
+		f.st.SetInit(e.Generation, proto.Marshal(proto.Header{Kind: proto.KindInit, Sentinel: f.id, Seq: e.Generation}, e.Data))
+		f.seen, f.lost = false, false // a new session may number afresh
+		return
 	}
-	h := proto.Header{Kind: proto.KindMedia, Flags: e.Flags, Sentinel: id, Seq: e.Seq, Time: e.Time, Duration: e.Duration}
-	st.Publish(hub.Segment{Msg: proto.Marshal(h, e.Data), Seq: e.Seq, Time: e.Time, Duration: e.Duration, Keyframe: h.Keyframe()})
-	return gen
+	if f.seen && e.Seq > f.next {
+		f.lost = true
+	}
+	f.next, f.seen = e.Seq+1, true
+	h := proto.Header{Kind: proto.KindMedia, Flags: e.Flags, Sentinel: f.id, Seq: e.Seq, Time: e.Time, Duration: e.Duration}
+	if f.lost && !h.Keyframe() {
+		return // undecodable without the lost ones: wait for a keyframe
+	}
+	f.st.Publish(hub.Segment{Msg: proto.Marshal(h, e.Data), Seq: e.Seq, Time: e.Time, Duration: e.Duration,
+		Keyframe: h.Keyframe(), Lost: f.lost})
+	f.lost = false
 }
 
 // Release undoes one Stream; the last one of a remote Sentinel stops

@@ -26,6 +26,11 @@ type WriterConfig struct {
 	Batch int
 	// Timeout bounds one pipeline round trip; default 2 s.
 	Timeout time.Duration
+
+	// trace, if set (benchmarks only), is called from the writer goroutine
+	// after each pipeline with when its batch left the queue and when the
+	// replies were in, so the relay latency can be split by stage.
+	trace func(batch []Segment, dequeued, flushed time.Time)
 }
 
 func (c *WriterConfig) withDefaults() WriterConfig {
@@ -150,7 +155,12 @@ func (w *Writer) run(ctx context.Context) {
 				break fill
 			}
 		}
-		if err := w.send(ctx, batch); err != nil {
+		dequeued := time.Now()
+		err := w.send(ctx, batch)
+		if w.cfg.trace != nil {
+			w.cfg.trace(batch, dequeued, time.Now())
+		}
+		if err != nil {
 			if w.up.Swap(false) {
 				w.log.Warn("redis unreachable: live segments are not shared until it is back", "err", err)
 			}

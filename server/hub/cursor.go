@@ -108,8 +108,9 @@ func (c *Cursor) seekKey() {
 // deliver, in ItemSkipped reports: when the ring drops its position (it
 // moves to the newest keyframe, or waits for the next one) and, when it
 // starts again at a keyframe past the sequence it expected, up to there;
-// likewise one subscribed with a from the ring no longer holds. (A gap in
-// the Sentinel's own sequence is no skip: it was never received.)
+// likewise one subscribed with a from the ring no longer holds; and the
+// segments a relay lost before a Segment.Lost. (Any other gap in the
+// Sentinel's own sequence is no skip: it was never received.)
 //
 // Next only reads the stream (under its read lock) and writes the
 // cursor's own fields, so many watchers move at once.
@@ -142,7 +143,7 @@ func (c *Cursor) Next() (it Item, ok bool, err error) {
 	}
 	e := s.at(c.pos)
 	c.needKey = false
-	if c.owed && e.seq > c.nextSeq {
+	if (c.owed || e.lost && c.track) && e.seq > c.nextSeq {
 		it, c.nextSeq = Item{Kind: ItemSkipped, From: c.nextSeq, To: e.seq - 1}, e.seq
 		return it, true, nil
 	}

@@ -15,6 +15,11 @@ type Segment struct {
 	Time     int64  // Unix microseconds of the first sample
 	Duration uint32 // microseconds
 	Keyframe bool
+	// Lost says the segments between the previous one and this one were
+	// lost on the way to this hub (a relay dropped them), not skipped by
+	// the Sentinel: a cursor that delivered the previous one is told them
+	// in an ItemSkipped report, as when the ring drops its place.
+	Lost bool
 }
 
 // initSeg is one init generation; entries point at theirs so a cursor
@@ -31,6 +36,7 @@ type entry struct {
 	time int64
 	dur  uint32
 	key  bool
+	lost bool  // Segment.Lost
 	cum  int64 // sum of durations up to and including this entry, us
 }
 
@@ -148,7 +154,7 @@ func (s *Stream) Publish(seg Segment) (needKeyframe bool) {
 	pos := s.end()
 	s.ring[(s.head+s.n)%len(s.ring)] = entry{
 		msg: seg.Msg, init: s.init, seq: seg.Seq, time: seg.Time,
-		dur: seg.Duration, key: seg.Keyframe, cum: s.cum,
+		dur: seg.Duration, key: seg.Keyframe, lost: seg.Lost, cum: s.cum,
 	}
 	s.n++
 	s.bytes += int64(len(seg.Msg))
