@@ -31,6 +31,7 @@ type historyProxy struct {
 	client *http.Client
 	log    *slog.Logger
 	now    func() time.Time
+	cache  proxyCache
 }
 
 // forwarded are the request headers the holder needs to answer as this
@@ -58,14 +59,14 @@ func newHistoryProxy(s *Server) *historyProxy {
 // sentinel in turn and answers from the first that has the stream.
 func (p *historyProxy) Serve(w http.ResponseWriter, r *http.Request, sentinel string) (bool, error) {
 	ctx := r.Context()
-	holders, err := p.meta.Holders(ctx, sentinel)
+	holders, err := p.holdersOf(ctx, sentinel)
 	if err != nil {
 		return false, fmt.Errorf("holders of %s: %w", sentinel, err)
 	}
 	if len(holders) == 0 {
 		return false, nil
 	}
-	peers, err := p.peers(ctx)
+	peers, err := p.livePeers(ctx)
 	if err != nil {
 		return false, fmt.Errorf("cluster nodes: %w", err)
 	}
