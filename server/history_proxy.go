@@ -50,6 +50,9 @@ func newHistoryProxy(s *Server) *historyProxy {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 32
 	tr.DisableCompression = true // bytes as stored, Content-Length intact
+	// A holder that died but is still registered must not hold the
+	// caller until its own timeout: the next holder is tried instead.
+	tr.ResponseHeaderTimeout = 10 * time.Second
 	return &historyProxy{node: s.cfg.Node, peers: s.cfg.Peers, meta: s.meta, signer: s.signer,
 		client: &http.Client{Transport: tr}, log: s.root.With("component", "history.proxy"),
 		now: func() time.Time { return s.now() }}
