@@ -71,6 +71,17 @@ func (o *clusterOpts) wire(ctx context.Context, cfg *server.Config, log *slog.Lo
 		return nil, fmt.Errorf("join cluster at %s: %w", opt.Addr, err)
 	}
 	cfg.Role = o.role
+	// History this node does not hold is streamed from a node that does,
+	// found by its advertised URL (server/history_proxy.go).
+	cfg.Node = o.node
+	cfg.Peers = func(ctx context.Context) (map[string]string, error) {
+		nodes, err := bus.Nodes(ctx, clients[0])
+		m := make(map[string]string, len(nodes))
+		for _, n := range nodes {
+			m[n.ID] = n.Advertise
+		}
+		return m, err
+	}
 	cfg.NewLive = func(h *hub.Hub) (live.Registry, error) {
 		return bus.NewCluster(h, clients[0], clients[1], clients[2], bus.ClusterConfig{Node: o.node, Window: cfg.Window}, log)
 	}

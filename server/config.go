@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -110,6 +111,13 @@ type Config struct {
 	// Role is the node's cluster role (cluster_role.go): RoleIngest takes
 	// Sentinels only, RoleEdge serves watchers only, RoleAll ("" too) both.
 	Role string
+	// Node is this node's name in a cluster (--node), recorded as the
+	// holder of the Sentinels it ingests; Peers lists the live nodes'
+	// advertised base URLs by name (bus.Nodes), to stream history this
+	// node does not hold from one that does (history_proxy.go). Both
+	// unset on a single node.
+	Node  string
+	Peers func(ctx context.Context) (map[string]string, error) `json:"-"`
 }
 
 // Validate checks c and fills in defaults.

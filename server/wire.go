@@ -14,7 +14,7 @@ import (
 func (s *Server) wire() {
 	c := s.cfg
 	s.core = &ingest.Core{Store: s.store, Meta: s.meta, Live: s.live, Log: s.log, Now: func() time.Time { return s.now() },
-		Grace: c.Grace, StallAfter: c.StallAfter, ClockTolerance: c.ClockTolerance,
+		Grace: c.Grace, StallAfter: c.StallAfter, ClockTolerance: c.ClockTolerance, Node: c.Node, Holders: s.meta,
 		Metrics: ingest.Metrics{BytesIn: s.m.bytesIn, SegmentsIn: s.m.segmentsIn, Duplicates: s.m.duplicates,
 			Gaps: s.m.gaps, Rejected: s.m.rejected, IngestRelay: s.m.ingestRelay, Publishers: s.m.publishers,
 			StoreErrors: s.reg.Counter("proctor_store_errors_total",

@@ -30,6 +30,9 @@ type API struct {
 	Auth  *auth.Signer
 	Log   *slog.Logger
 	Now   func() time.Time
+	// Remote, on a cluster node, streams the history of Sentinels this
+	// node does not hold from one that does (remote.go); nil: local only.
+	Remote Remote
 
 	auditLog *slog.Logger // who read which video (audit.go)
 }
@@ -62,10 +65,10 @@ func (a *API) Register(mux *http.ServeMux) {
 		{"GET /v1/sessions/{sid}", review, a.session},
 		{"GET /v1/sessions/{sid}/markers", review, a.markers},
 		{"POST /v1/sessions/{sid}/markers", review, a.addMarker},
-		{"GET " + stream + "/segments", review, a.segmentList},
-		{"GET " + stream + "/segments/{seq}", review, a.audited(auditSegment, a.segment)},
-		{"GET " + stream + "/init.mp4", review, a.audited(auditInit, a.initSegment)},
-		{"GET " + stream + "/media.mp4", review, a.audited(auditExport, a.media)},
+		{"GET " + stream + "/segments", review, a.orRemote(a.segmentList)},
+		{"GET " + stream + "/segments/{seq}", review, a.audited(auditSegment, a.orRemote(a.segment))},
+		{"GET " + stream + "/init.mp4", review, a.audited(auditInit, a.orRemote(a.initSegment))},
+		{"GET " + stream + "/media.mp4", review, a.audited(auditExport, a.orRemote(a.media))},
 	}
 	for _, rt := range routes {
 		mux.Handle(rt.pattern, a.guard(rt.may, rt.h))

@@ -78,6 +78,10 @@ type Core struct {
 	// ClockTolerance is how far a segment's time may be from the server's
 	// clock (DefaultClockTolerance when zero).
 	ClockTolerance time.Duration
+	// Node names this node in a cluster and Holders records that it holds
+	// a Sentinel's segments (holder.go); both unset on a single node.
+	Node    string
+	Holders HolderRecorder
 }
 
 // dbctx bounds one database call.

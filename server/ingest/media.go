@@ -186,6 +186,7 @@ func (s *Core) ingestParsed(ic *Publication, h proto.Header, msg, payload []byte
 	ic.sn.Segment(h, len(mi.Samples), expected, now)
 	if !st.opened {
 		st.opened = true
+		s.recordHolder(st.id)
 		s.setState(ic.sn, st.session, proto.SessionOpen)
 	}
 	return nil
