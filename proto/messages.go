@@ -21,6 +21,7 @@ const (
 	TypeUnsubscribe = "unsubscribe"
 	TypeSkipped     = "skipped"
 	TypeMarker      = "marker"
+	TypeSession     = "session"
 )
 
 // Sources a Sentinel may declare in its hello.
@@ -104,6 +105,13 @@ func NewError(code, format string, args ...any) *Error {
 type Sentinels struct {
 	Type      string         `json:"type"`
 	Sentinels []SentinelInfo `json:"sentinels"`
+}
+
+// SessionEvent is the session object on GET /v1/sessions/{sid}/stream:
+// first, then again whenever the session's state changes.
+type SessionEvent struct {
+	Type    string  `json:"type"`
+	Session Session `json:"session"`
 }
 
 // SentinelEvent tells watchers that one Sentinel changed.
@@ -190,6 +198,8 @@ func DecodeMessage(b []byte) (any, error) {
 		m = &Skipped{}
 	case TypeMarker:
 		m = &MarkerEvent{}
+	case TypeSession:
+		m = &SessionEvent{}
 	case "":
 		return nil, fmt.Errorf("%w: missing \"type\"", ErrMessage)
 	default:
@@ -279,3 +289,4 @@ func (m *Subscribe) validate() error     { return checkIDs(m.Sentinels) }
 func (m *Unsubscribe) validate() error   { return checkIDs(m.Sentinels) }
 func (m *Skipped) validate() error       { return CheckID("sentinel", m.Sentinel) }
 func (m *MarkerEvent) validate() error   { return CheckID("session", m.Session) }
+func (m *SessionEvent) validate() error  { return CheckID("session", m.Session.ID) }

@@ -121,6 +121,7 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /v1/ingest", s.forRole(RoleIngest, s.ingest))
 	mux.Handle("GET /v1/watch", s.forRole(RoleEdge, s.watch))
+	mux.Handle("GET /v1/sessions/{sid}/stream", s.forRole(RoleEdge, s.watch.SessionStream(s.meta)))
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.Handle("GET /metrics", s.metricsOnly(s.reg))
 	s.registerHistory(mux)

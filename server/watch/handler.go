@@ -66,7 +66,7 @@ func (w *watcher) handle(m any) error {
 			return proto.NewError(proto.CodeBadMessage, "fps needs a sentinel")
 		}
 		if sn := w.s.live.Lookup(m.Sentinel); sn != nil {
-			sn.SetFPS(w, m.FPS)
+			sn.SetFPS(w.as, m.FPS)
 		}
 	default:
 		return proto.NewError(proto.CodeBadMessage, "unexpected %T on watch", m)
@@ -80,6 +80,9 @@ func (w *watcher) subscribe(m *proto.Subscribe) error {
 	for _, id := range m.Sentinels {
 		if _, ok := w.subs[id]; ok {
 			continue
+		}
+		if w.allow != nil && !w.allow(id) {
+			return proto.NewError(proto.CodeNotFound, "sentinel %s is not in this session", id)
 		}
 		if len(w.subs) >= w.s.cfg.MaxSubscriptions {
 			return proto.NewError(proto.CodeLimit, "at most %d subscriptions per connection", w.s.cfg.MaxSubscriptions)
@@ -108,7 +111,7 @@ func (w *watcher) unsubscribe(id string) {
 	sb.closed.Store(true)
 	sb.cur.Close()
 	if sn := w.s.live.Lookup(id); sn != nil {
-		sn.SetFPS(w, 0)
+		sn.SetFPS(w.as, 0)
 	}
 	w.s.live.Release(id)
 }
@@ -132,5 +135,5 @@ func (w *watcher) cleanup() {
 	for _, id := range ids {
 		w.unsubscribe(id)
 	}
-	w.s.live.RemoveWatcher(w)
+	w.s.live.RemoveWatcher(w.as)
 }

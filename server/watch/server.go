@@ -66,6 +66,12 @@ func New(reg live.Registry, gate Gate, cfg Config, m Metrics, log *slog.Logger) 
 
 // ServeHTTP serves GET /v1/watch.
 func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	s.serve(rw, r, nil)
+}
+
+// serve upgrades and admits a watcher, lets prepare (when not nil) refuse
+// it or set it up, registers it with the live registry and runs it.
+func (s *Server) serve(rw http.ResponseWriter, r *http.Request, prepare func(w *watcher) (func(), *proto.Error)) {
 	c, err := s.up.Upgrade(rw, r, nil)
 	if err != nil {
 		return
@@ -87,12 +93,21 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release()
+	done := func() {}
+	if prepare != nil {
+		if done, perr = prepare(w); perr != nil {
+			s.m.Rejected.Inc(perr.Code)
+			wsconn.Fail(c, perr, s.cfg.WriteTimeout)
+			return
+		}
+	}
 	w.log = w.log.With("watcher", claims.Subject)
 	s.m.Watchers.Add(1)
 	defer s.m.Watchers.Add(-1)
-	s.live.AddWatcher(w)
+	s.live.AddWatcher(w.as)
 	go w.writer()
 	err = w.read()
+	done() // before cleanup, so that nothing subscribes after it
 	var pe *proto.Error
 	if errors.As(err, &pe) {
 		s.m.Rejected.Inc(pe.Code)

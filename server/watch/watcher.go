@@ -10,6 +10,7 @@ import (
 
 	"proctor/proto"
 	"proctor/server/hub"
+	"proctor/server/live"
 	"proctor/server/wsconn"
 )
 
@@ -38,6 +39,12 @@ type watcher struct {
 	events  map[string][]byte // latest sentinel event per id, not yet sent
 	evOrder []string
 	texts   [][]byte
+
+	// as is what the live registry knows this watcher as: itself, or the
+	// session filter of GET /v1/sessions/{sid}/stream.
+	as live.Watcher
+	// allow says whether the watcher may subscribe to a Sentinel (nil: any).
+	allow func(id string) bool
 }
 
 // sub is one subscription of a watcher.
@@ -48,9 +55,11 @@ type sub struct {
 }
 
 func newWatcher(s *Server, c *websocket.Conn, log *slog.Logger) *watcher {
-	return &watcher{s: s, c: c, log: log, wake: make(chan struct{}, 1),
+	w := &watcher{s: s, c: c, log: log, wake: make(chan struct{}, 1),
 		quit: make(chan struct{}), writerDone: make(chan struct{}),
 		subs: make(map[string]*sub), events: make(map[string][]byte)}
+	w.as = w
+	return w
 }
 
 func (w *watcher) signal() {
