@@ -48,6 +48,14 @@ type App struct {
 	wg     sync.WaitGroup // the ticker and the event loop
 	work   sync.WaitGroup // one-shot requests (connect, HTTP calls)
 
+	// pending holds the results of one-shot requests in tests (manualPump),
+	// applied by settle on the test's goroutine: Fyne's test driver runs
+	// fyne.Do at once on the calling goroutine, so applying them from the
+	// request's goroutine raced the test's own UI calls (a crash in text
+	// shaping that left a font lock held, and the test hung).
+	pendMu  sync.Mutex
+	pending []func()
+
 	// Fields below are used on the Fyne goroutine only.
 	backend Backend
 	server  string
@@ -144,7 +152,7 @@ func (a *App) dial(server, token string) {
 	go func() {
 		defer a.work.Done()
 		b, err := a.cfg.Dialer.Dial(a.ctx, server, token)
-		fyne.Do(func() {
+		a.apply(func() {
 			if a.ctx.Err() != nil {
 				if b != nil {
 					b.Close()
@@ -257,10 +265,39 @@ func (a *App) async(work func(ctx context.Context) func()) {
 		if apply == nil {
 			return
 		}
-		fyne.Do(func() {
+		a.apply(func() {
 			if a.ctx.Err() == nil {
 				apply()
 			}
 		})
 	}()
+}
+
+// apply runs f on the Fyne goroutine; in tests it waits for settle.
+func (a *App) apply(f func()) {
+	if !a.cfg.manualPump {
+		fyne.Do(f)
+		return
+	}
+	a.pendMu.Lock()
+	a.pending = append(a.pending, f)
+	a.pendMu.Unlock()
+}
+
+// settle (tests) waits for the one-shot requests and applies their results
+// on the calling goroutine, until none is left (a result may start more).
+func (a *App) settle() {
+	for {
+		a.work.Wait()
+		a.pendMu.Lock()
+		p := a.pending
+		a.pending = nil
+		a.pendMu.Unlock()
+		if len(p) == 0 {
+			return
+		}
+		for _, f := range p {
+			f()
+		}
+	}
 }

@@ -56,7 +56,7 @@ func connectTestApp(t *testing.T, n int) (*App, *fakeBackend) {
 	a.connect.Server.SetText("http://127.0.0.1:8750")
 	a.connect.Token.SetText("tok")
 	test.Tap(a.connect.Button)
-	a.work.Wait()
+	a.settle()
 	if a.Live() == nil {
 		t.Fatal("not connected")
 	}
@@ -83,7 +83,7 @@ func TestConnectErrors(t *testing.T) {
 			test.Type(a.connect.Server, "http://127.0.0.1:1")
 			test.Type(a.connect.Token, "secret")
 			test.Tap(a.connect.Button)
-			a.work.Wait()
+			a.settle()
 			if got := a.connect.Status.Text; !strings.Contains(got, c.want) {
 				t.Errorf("status %q, want it to contain %q", got, c.want)
 			}
@@ -102,7 +102,7 @@ func TestConnectErrors(t *testing.T) {
 	a := newTestApp(t, d)
 	a.connect.Server.SetText("http://h:1")
 	test.Tap(a.connect.Button)
-	a.work.Wait()
+	a.settle()
 	test.AssertRendersToMarkup(t, "connect_refused.xml", a.win.Canvas())
 }
 
@@ -205,7 +205,7 @@ func TestMarkerDialog(t *testing.T) {
 		t.Fatal("save disabled with a label")
 	}
 	test.Tap(f.Save)
-	a.work.Wait()
+	a.settle()
 	if len(b.markers) != 1 {
 		t.Fatalf("markers %+v", b.markers)
 	}

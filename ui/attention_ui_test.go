@@ -28,7 +28,7 @@ func connectClockApp(t *testing.T, n int, clk *testClock) (*App, *fakeBackend) {
 	a.connect.Server.SetText("http://127.0.0.1:8750")
 	a.connect.Token.SetText("tok")
 	test.Tap(a.connect.Button)
-	a.work.Wait()
+	a.settle()
 	a.event(&proto.Sentinels{Sentinels: sentinels(n)})
 	return a, b
 }
@@ -126,7 +126,7 @@ func TestOwnMarkerRaisesNoCue(t *testing.T) {
 	f := a.lastMarkerForm
 	test.Type(f.Label, "Phone")
 	test.Tap(f.Save)
-	a.work.Wait()
+	a.settle()
 	if len(b.markers) != 1 {
 		t.Fatalf("markers %+v", b.markers)
 	}

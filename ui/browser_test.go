@@ -168,7 +168,7 @@ func TestAppEnterInTheBrowserOpensReview(t *testing.T) {
 	a, b := connectTestApp(t, 1)
 	b.sessions = browserSessions()
 	a.ShowBrowser()
-	a.work.Wait()
+	a.settle()
 	br := a.Browser()
 	if len(br.Shown()) != 5 {
 		t.Fatalf("browser shows %d sessions", len(br.Shown()))
@@ -180,7 +180,7 @@ func TestAppEnterInTheBrowserOpensReview(t *testing.T) {
 	test.Tap(findCell(t, br, 1, ColStart))
 	a.win.Canvas().Unfocus()
 	a.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	a.work.Wait()
+	a.settle()
 	if r := a.Review(); r == nil || r.Session().ID != "exam-9" {
 		t.Fatalf("review %v, want exam-9", r)
 	}

@@ -16,7 +16,7 @@ func TestFocusUsesTheWindow(t *testing.T) {
 	a, _ := connectTestApp(t, 5) // exam02 has one Sentinel
 	a.win.Resize(fyne.NewSize(1600, 1000))
 	a.live.OpenFocus("exam01")
-	a.work.Wait()
+	a.settle()
 	f := a.live.Focus
 	check := func(name string) {
 		t.Helper()
@@ -51,7 +51,7 @@ func TestFocusUsesTheWindow(t *testing.T) {
 	// takes the width (or the height).
 	a.live.CloseFocus()
 	a.live.OpenFocus("exam02")
-	a.work.Wait()
+	a.settle()
 	f = a.live.Focus
 	check("lone")
 	area, main := f.pics.Size(), f.Tiles()[0]

@@ -15,7 +15,7 @@ import (
 func TestFlagKeyAfterClicks(t *testing.T) {
 	a, _ := connectTestApp(t, 4)
 	a.live.OpenFocus("exam01")
-	a.work.Wait()
+	a.settle()
 	f := a.live.Focus
 	c := a.win.Canvas()
 	press := func(name string, r string, click func()) {

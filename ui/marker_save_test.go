@@ -29,7 +29,7 @@ func TestMarkerSavingStaysSaving(t *testing.T) {
 	f.Label.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	test.Tap(f.Save)
 	release()
-	a.work.Wait()
+	a.settle()
 	if b.addCalls != 1 {
 		t.Errorf("%d saves sent, want 1", b.addCalls)
 	}
@@ -58,7 +58,7 @@ func TestMarkerSaveTimesOut(t *testing.T) {
 		t.Fatalf("after the timeout: saving %v, %q, Save disabled %v", f.Saving(), f.Status.Text, f.Save.Disabled())
 	}
 	release()
-	a.work.Wait()
+	a.settle()
 	if a.popup != nil {
 		t.Error("a late success left the dialog open")
 	}

@@ -16,7 +16,7 @@ func flagAndSave(t *testing.T, a *App, b *fakeBackend, label string) time.Time {
 	f := findMarkerForm(t, a)
 	test.Type(f.Label, label)
 	test.Tap(f.Save)
-	a.work.Wait()
+	a.settle()
 	if len(b.markers) == 0 || b.markers[len(b.markers)-1].Label != label {
 		t.Fatalf("marker %q not posted: %+v", label, b.markers)
 	}
@@ -38,7 +38,7 @@ func TestMarkerTakesThePictureTime(t *testing.T) {
 	}
 
 	a.live.OpenFocus("exam01") // s02 webcam, s03 screen (selected)
-	a.work.Wait()              // its markers are loaded
+	a.settle()                 // its markers are loaded
 	for _, r := range b.replays {
 		r.playTo(now.Add(-4 * time.Second))
 	}
