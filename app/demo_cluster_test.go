@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"proctor/client"
+	"proctor/internal/redisproc"
 	"proctor/internal/testmedia"
 	"proctor/proto"
 	"proctor/server/auth"
@@ -111,7 +112,7 @@ func TestDemoClusterHeadless(t *testing.T) {
 	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
 		t.Fatalf("redis-server pid %d after close: kill(0) = %v, want ESRCH", pid, err)
 	}
-	if err := redisPing(addr); err == nil {
+	if err := redisproc.Ping(addr); err == nil {
 		t.Fatalf("redis-server still answers on %s after close", addr)
 	}
 }

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"net"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"proctor/internal/redisproc"
 )
 
 // demoRedis is the redis-server process of `proctor demo --nodes N`: the
@@ -61,7 +62,7 @@ func runRedis(bin, dir, addr string) (*demoRedis, error) {
 	go func() { r.err = cmd.Wait(); close(r.done) }()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		err := redisPing(addr)
+		err := redisproc.Ping(addr)
 		if err == nil {
 			return r, nil
 		}
@@ -115,25 +116,4 @@ func freeLoopbackAddr() (string, error) {
 	}
 	defer l.Close()
 	return l.Addr().String(), nil
-}
-
-// redisPing sends an inline PING and expects +PONG, without a client.
-func redisPing(addr string) error {
-	c, err := net.DialTimeout("tcp", addr, time.Second)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(time.Second))
-	if _, err := fmt.Fprint(c, "PING\r\n"); err != nil {
-		return err
-	}
-	line, err := bufio.NewReader(c).ReadString('\n')
-	if err != nil {
-		return err
-	}
-	if strings.TrimSpace(line) != "+PONG" {
-		return fmt.Errorf("PING answered %q", line)
-	}
-	return nil
 }

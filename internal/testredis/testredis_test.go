@@ -1,19 +1,23 @@
 package testredis
 
-import "testing"
+import (
+	"testing"
+
+	"proctor/internal/redisproc"
+)
 
 func TestKillStopsAndStartRestartsOnSameAddr(t *testing.T) {
 	s := Start(t)
-	if err := ping(s.Addr); err != nil {
+	if err := redisproc.Ping(s.Addr); err != nil {
 		t.Fatal(err)
 	}
 	pid := s.Pid()
 	s.Kill()
-	if err := ping(s.Addr); err == nil {
+	if err := redisproc.Ping(s.Addr); err == nil {
 		t.Fatalf("redis-server pid %d still answers on %s after Kill", pid, s.Addr)
 	}
 	s.Start()
-	if err := ping(s.Addr); err != nil {
+	if err := redisproc.Ping(s.Addr); err != nil {
 		t.Fatal(err)
 	}
 	if s.Pid() == pid {
